@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../core/credentials/principal.js';
+import { rootArn } from '../core/credentials/principal.js';
+import { AppError } from '../core/errors.js';
+import { hasSigV4, verifySigV4, type ResolvedCredential } from '../core/sigv4/index.js';
+import type { Authenticate } from '../protocols/aws/surface.js';
+import type { BaseContext } from './context.js';
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * SigV4 for every signed operation: root credentials (long-term) or STS sessions (ASIA…,
+ * sealed tokens — no database read). Unsigned operations ignore any Authorization header.
+ */
+export function createAuthenticator(ctx: BaseContext): Authenticate {
+  const rootPrincipal: Principal = {
+    kind: 'root',
+    accountId: ctx.config.accountId,
+    accessKeyId: ctx.root.accessKeyId,
+    arn: rootArn(ctx.config.accountId),
+    userId: ctx.config.accountId,
+  };
+  const resolve = async (accessKeyId: string, sessionToken: string | undefined): Promise<ResolvedCredential | undefined> => {
+    if (sameString(accessKeyId, ctx.root.accessKeyId)) {
+      return { secretAccessKey: ctx.root.secretAccessKey, principal: rootPrincipal };
+    }
+    if (accessKeyId.startsWith('ASIA')) {
+      const session = await ctx.sessions.resolve(accessKeyId, sessionToken);
+      return { secretAccessKey: session.secretAccessKey, principal: session.principal, expiresAt: session.principal.expiresAt };
+    }
+    return undefined;
+  };
+  return async (req, surface, auth) => {
+    if (auth === 'none') return { principal: undefined, region: ctx.config.region };
+    const signed = { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headers, body: req.body };
+    if (!hasSigV4(signed)) {
+      throw new AppError(
+        'MissingAuthenticationToken',
+        surface.protocol === 'awsQuery' ? 'Request is missing Authentication Token' : 'Missing Authentication Token',
+      );
+    }
+    const verified = await verifySigV4(signed, resolve, { now: ctx.clock.now() });
+    return { principal: verified.credential.principal as Principal, region: verified.region };
+  };
+}

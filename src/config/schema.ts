@@ -1,0 +1,46 @@
+/**
+ * The one configuration schema: every setting is a `--flag`, an env var `COGNATE_<FLAG>`
+ * (upper-case, dashes to underscores) and has a default and a line of documentation.
+ * `cognate --help` and the README's table are generated from this list.
+ */
+export interface OptionSpec {
+  readonly type: 'string' | 'integer' | 'enum';
+  readonly values?: readonly string[];
+  readonly default?: string | number;
+  readonly doc: string;
+}
+
+export const serveOptions = {
+  port: { type: 'integer', default: 8443, doc: 'TCP port to listen on (0 picks a free one).' },
+  host: { type: 'string', default: '127.0.0.1', doc: 'Address to listen on.' },
+  data: { type: 'string', default: './.cognate', doc: 'Directory for embedded SQLite, key material and TLS files.' },
+  'database-url': { type: 'string', doc: 'postgres://… to use PostgreSQL instead of embedded SQLite.' },
+  issuer: { type: 'string', doc: 'Public base URL of this server (default: derived from --tls, --host and --port).' },
+  region: { type: 'string', default: 'us-east-1', doc: 'AWS region this server answers as (identity ids are <region>:<uuid>).' },
+  'account-id': { type: 'string', default: '123456789012', doc: 'The 12-digit AWS account id this server answers as.' },
+  tls: { type: 'enum', values: ['off', 'auto'], default: 'off', doc: 'auto: create a local CA and a localhost certificate under <data>/tls/ and serve HTTPS.' },
+  workers: { type: 'integer', default: 1, doc: 'Worker processes (node:cluster); 0 means one per CPU core.' },
+  'body-limit': { type: 'integer', default: 1_048_576 * 2, doc: 'Largest request body accepted, in bytes.' },
+  'log-level': { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], default: 'info', doc: 'Log level.' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type ServeOptionName = keyof typeof serveOptions;
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  data: string;
+  databaseUrl: string | undefined;
+  /** Public base URL, no trailing slash. */
+  issuer: string;
+  /** False when the issuer was derived (then a port-0 listener re-derives it once bound). */
+  issuerExplicit: boolean;
+  region: string;
+  accountId: string;
+  tls: 'off' | 'auto';
+  workers: number;
+  bodyLimit: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export const envName = (flag: string): string => `COGNATE_${flag.toUpperCase().replace(/-/g, '_')}`;
