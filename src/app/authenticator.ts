@@ -36,7 +36,7 @@ export function createAuthenticator(ctx: BaseContext): Authenticate {
   };
   return async (req, surface, auth) => {
     if (auth === 'none') return { principal: undefined, region: ctx.config.region };
-    const signed = { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headers, body: req.body };
+    const signed = { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headersDistinct, body: req.body };
     if (!hasSigV4(signed)) {
       throw new AppError(
         'MissingAuthenticationToken',

@@ -5,9 +5,13 @@ import type { Clock } from '../core/clock.js';
 import { requestId } from '../core/ids.js';
 import { ensureLocalTls } from '../core/tls/local-ca.js';
 import { buildHttpServer } from '../http/server.js';
+import { registerRestJsonRoutes } from '../http/rest-routes.js';
+import { createCognitoSyncSurface } from '../surfaces/cognito-sync/surface.js';
+import { createSyncWebhooks } from './sync-webhooks.js';
 import { createCognitoIdentitySurface, registerCognitoIdentityRoutes } from '../surfaces/cognito-identity/surface.js';
 import { createIamSurface } from '../surfaces/iam/surface.js';
 import { createStsSurface } from '../surfaces/sts/surface.js';
+import { registerAuth0Routes } from '../surfaces/auth0/routes.js';
 import { createAuthenticator } from './authenticator.js';
 import { createBaseContext, type AppContext } from './context.js';
 import { wireIam } from './iam-wiring.js';
@@ -40,6 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const context: AppContext = { ...base, ...wireIam(base) };
   let ready = false;
   const tls = config.tls === 'auto' ? await ensureLocalTls(join(config.data, 'tls')) : undefined;
+  const syncWebhooks = createSyncWebhooks(context, options.env ?? process.env);
   const deps = {
     authenticate: createAuthenticator(base),
     now: () => context.clock.now(),
@@ -55,7 +60,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       query: [createIamSurface(context), createStsSurface(context)],
     },
     deps,
-    register: (app) => registerCognitoIdentityRoutes(app, context),
+    register: async (app) => {
+      registerCognitoIdentityRoutes(app, context);
+      registerRestJsonRoutes(app, [createCognitoSyncSurface(context, syncWebhooks)], deps);
+      await registerAuth0Routes(app, context);
+    },
     ready: () => ready,
   });
   await http.listen({ port: config.port, host: config.host });
@@ -63,6 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (!config.issuerExplicit && config.port === 0) config.issuer = defaultIssuer(config.tls, config.host, port);
   ready = true;
+  syncWebhooks.deliverer.start();
   const url = `${config.tls === 'auto' ? 'https' : 'http'}://${config.tls === 'auto' ? 'localhost' : config.host}:${port}`;
   return {
     url,
@@ -72,6 +82,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     close: async () => {
       ready = false;
       await http.close();
+      await syncWebhooks.deliverer.stop();
       await context.storage.close();
     },
   };

@@ -23,6 +23,7 @@ export function toAwsRequest(req: FastifyRequest): AwsHttpRequest {
     rawPath: q < 0 ? url : url.slice(0, q),
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     headers: req.headers,
+    headersDistinct: req.raw.headersDistinct,
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     sourceIp: req.ip,
   };

@@ -18,6 +18,8 @@ export interface Storage {
    */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Applies pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -35,7 +37,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
   const storage = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.dataDir);
-  await migrate(storage.db);
+  await storage.migrate();
   return storage;
 }
 
@@ -62,6 +64,19 @@ function openSqlite(dataDir: string): Storage {
   return {
     db,
     dialect: 'sqlite',
+    migrate: async () => {
+      // kysely's SQLite migrator takes no lock and no transaction: hold the write lock for the
+      // whole run so concurrent first starts (worker processes) serialise and a crash mid-way
+      // leaves nothing half-applied.
+      database.exec('BEGIN IMMEDIATE');
+      try {
+        await migrate(db);
+        database.exec('COMMIT');
+      } catch (e) {
+        if (database.inTransaction) database.exec('ROLLBACK');
+        throw e;
+      }
+    },
     transaction: (fn) => runTransaction(db, 'begin immediate', fn),
     close: () => db.destroy(),
   };
@@ -73,6 +88,8 @@ function openPostgres(url: string, max: number): Storage {
   return {
     db,
     dialect: 'postgres',
+    // kysely takes a PostgreSQL advisory lock and runs each migration in a transaction.
+    migrate: () => migrate(db),
     transaction: (fn) => runTransaction(db, 'begin', fn),
     close: () => db.destroy(),
   };

@@ -113,6 +113,166 @@ export interface PrincipalTagMapsTable {
   tags: string;
 }
 
+/** Auth0 tenant (migration 0005; auth0-api.md §3, §4.3). JSON columns hold Auth0-shaped objects. */
+export interface Auth0TenantTable {
+  id: string;
+  body: string;
+  updated_at: number;
+}
+
+export interface Auth0ClientsTable {
+  client_id: string;
+  name: string;
+  app_type: string;
+  system_role: string | null;
+  /** client_secret sealed under the master key (aad `auth0-client-secret:<client_id>`). */
+  secret_sealed: string | null;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Auth0ConnectionsTable {
+  id: string;
+  name: string;
+  strategy: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Auth0UsersTable {
+  user_id: string;
+  connection_id: string;
+  email: string | null;
+  email_key: string | null;
+  email_verified: number;
+  username: string | null;
+  password_hash: string | null;
+  name: string | null;
+  nickname: string | null;
+  picture: string | null;
+  blocked: number;
+  logins_count: number;
+  last_login: number | null;
+  last_ip: string | null;
+  last_password_reset: number | null;
+  user_metadata: string;
+  app_metadata: string;
+  identities: string;
+  profile: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Auth0ResourceServersTable {
+  id: string;
+  identifier: string;
+  name: string;
+  is_system: number;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Auth0ClientGrantsTable {
+  id: string;
+  client_id: string;
+  audience: string;
+  /** JSON array of scope strings */
+  scope: string;
+  created_at: number;
+}
+
+export interface Auth0LoginFailuresTable {
+  identifier_key: string;
+  ip: string;
+  count: number;
+  last_failure_at: number;
+  blocked_at: number | null;
+}
+
+export interface Auth0OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+/** Cognito Sync dataset; `deleted = 1` is a tombstone that keeps `sync_count` (aws-apis.md §7.2). */
+export interface SyncDatasetsTable {
+  identity_id: string;
+  name: string;
+  pool_id: string;
+  sync_count: number;
+  deleted: number;
+  deleted_at_count: number | null;
+  created_at: number;
+  last_modified_at: number;
+  last_modified_by: string;
+  data_storage: number;
+  num_records: number;
+  merged_base: string | null;
+  merged_from: string | null;
+}
+
+/** Cognito Sync record; `value = null` is a removed record. Keyed by hex SHA-256 of `key`. */
+export interface SyncRecordsTable {
+  identity_id: string;
+  dataset_name: string;
+  key_hash: string;
+  key: string;
+  value: string | null;
+  sync_count: number;
+  last_modified_at: number;
+  last_modified_by: string;
+  device_last_modified_at: number | null;
+}
+
+/** Per-pool Cognito Sync settings (JSON columns). */
+export interface SyncPoolConfigTable {
+  pool_id: string;
+  push_sync: string | null;
+  cognito_streams: string | null;
+  events: string;
+  bulk_publish: string | null;
+}
+
+export interface SyncDevicesTable {
+  device_id: string;
+  pool_id: string;
+  identity_id: string;
+  platform: string;
+  token: string;
+  created_at: number;
+}
+
+export interface SyncSubscriptionsTable {
+  device_id: string;
+  dataset_name: string;
+  created_at: number;
+}
+
+/** Webhook deliveries (Cognito Events / Streams), leased by one deliverer at a time. */
+export interface SyncOutboxTable {
+  id: string;
+  kind: string;
+  target: string;
+  pool_id: string;
+  payload: string;
+  /** pending | dead */
+  status: string;
+  attempts: number;
+  available_at: number;
+  lease_owner: string | null;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface Database {
   keys: KeysTable;
   oidc_providers: OidcProvidersTable;
@@ -125,6 +285,37 @@ export interface Database {
   identities: IdentitiesTable;
   identity_logins: IdentityLoginsTable;
   principal_tag_maps: PrincipalTagMapsTable;
+  auth0_tenant: Auth0TenantTable;
+  auth0_clients: Auth0ClientsTable;
+  auth0_connections: Auth0ConnectionsTable;
+  auth0_users: Auth0UsersTable;
+  auth0_resource_servers: Auth0ResourceServersTable;
+  auth0_client_grants: Auth0ClientGrantsTable;
+  auth0_login_failures: Auth0LoginFailuresTable;
+  auth0_oidc_payloads: Auth0OidcPayloadsTable;
+  auth0_logs: Auth0LogsTable;
+  sync_datasets: SyncDatasetsTable;
+  sync_records: SyncRecordsTable;
+  sync_pool_config: SyncPoolConfigTable;
+  sync_devices: SyncDevicesTable;
+  sync_subscriptions: SyncSubscriptionsTable;
+  sync_outbox: SyncOutboxTable;
   /** Placeholder so `Generated` stays imported for later tables with serial ids. */
   _generated_unused?: { id: Generated<number> };
+}
+
+/** Tenant log events (0006_logs): searchable members as columns, the whole event in `body`. */
+export interface Auth0LogsTable {
+  log_id: string;
+  date: number;
+  type: string;
+  client_id: string | null;
+  client_name: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  connection: string | null;
+  connection_id: string | null;
+  ip: string | null;
+  description: string | null;
+  body: string;
 }

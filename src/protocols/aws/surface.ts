@@ -23,6 +23,8 @@ export interface AwsHttpRequest {
   rawPath: string;
   rawQuery: string;
   headers: IncomingHttpHeaders;
+  /** Repeated headers kept apart: SigV4 joins them with ',' where node joins with ', '. */
+  headersDistinct: NodeJS.Dict<string[]>;
   body: Buffer;
   sourceIp: string;
 }

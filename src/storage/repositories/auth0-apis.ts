@@ -1,0 +1,73 @@
+import type { ClientGrant, ResourceServer, ResourceServerRepository } from '../../core/oauth/resource-servers.js';
+import { isUniqueViolation, type Storage } from '../database.js';
+import type { Auth0ClientGrantsTable, Auth0ResourceServersTable } from '../schema.js';
+
+type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'created_at' | 'updated_at'>;
+
+const toServer = (r: Auth0ResourceServersTable): ResourceServer => ({
+  ...(JSON.parse(r.body) as Body),
+  id: r.id,
+  identifier: r.identifier,
+  name: r.name,
+  is_system: r.is_system === 1,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+const toRow = (s: ResourceServer): Auth0ResourceServersTable => {
+  const { id, identifier, name, is_system, created_at, updated_at, ...body } = s;
+  return { id, identifier, name, is_system: is_system ? 1 : 0, body: JSON.stringify(body), created_at, updated_at };
+};
+
+const toGrant = (r: Auth0ClientGrantsTable): ClientGrant => ({ ...r, scope: JSON.parse(r.scope) as string[] });
+
+/** Resource servers (APIs) and client grants. */
+export class KyselyResourceServerRepository implements ResourceServerRepository {
+  constructor(private readonly storage: Storage) {}
+
+  async findByIdentifier(identifier: string): Promise<ResourceServer | undefined> {
+    const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier).executeTakeFirst();
+    return row && toServer(row);
+  }
+
+  async findSystem(): Promise<ResourceServer | undefined> {
+    const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('is_system', '=', 1).executeTakeFirst();
+    return row && toServer(row);
+  }
+
+  async insert(server: ResourceServer): Promise<void> {
+    await this.storage.db.insertInto('auth0_resource_servers').values(toRow(server)).execute();
+  }
+
+  upsertSystem(server: ResourceServer): Promise<void> {
+    return this.storage.transaction(async (trx) => {
+      const existing = await trx.selectFrom('auth0_resource_servers').select(['id', 'identifier']).where('is_system', '=', 1).executeTakeFirst();
+      if (!existing) {
+        await trx.insertInto('auth0_resource_servers').values(toRow(server)).execute();
+        return;
+      }
+      if (existing.identifier === server.identifier) return;
+      // The issuer moved (e.g. a new --issuer): the Management API's audience and its grants follow.
+      await trx.updateTable('auth0_resource_servers').set({ identifier: server.identifier, updated_at: server.updated_at }).where('id', '=', existing.id).execute();
+      await trx.updateTable('auth0_client_grants').set({ audience: server.identifier }).where('audience', '=', existing.identifier).execute();
+    });
+  }
+
+  async findGrant(clientId: string, audience: string): Promise<ClientGrant | undefined> {
+    const row = await this.storage.db
+      .selectFrom('auth0_client_grants')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('audience', '=', audience)
+      .executeTakeFirst();
+    return row && toGrant(row);
+  }
+
+  async insertGrantIfAbsent(grant: ClientGrant): Promise<void> {
+    try {
+      await this.storage.db.insertInto('auth0_client_grants').values({ ...grant, scope: JSON.stringify(grant.scope) }).execute();
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { Query } from '../../core/logs/lucene.js';
+import type { LogEvent } from '../../core/logs/events.js';
+import type { LogStore } from '../../core/logs/recorder.js';
+import { isUniqueViolation, type Storage } from '../database.js';
+import type { Auth0LogsTable } from '../schema.js';
+import { queryToSql, type FieldSpec } from './auth0-search.js';
+
+/** Fields of `q` on logs (auth0-api.md §4.3 Logs); `user` / `application` are the SDK's search aliases. */
+const FIELDS: Record<string, FieldSpec> = {
+  log_id: { column: 'log_id', kind: 'exact' },
+  date: { column: 'date', kind: 'date' },
+  type: { column: 'type', kind: 'exact' },
+  client_id: { column: 'client_id', kind: 'exact' },
+  client_name: { column: 'client_name', kind: 'ci' },
+  application: { column: 'client_name', kind: 'ci' },
+  user_id: { column: 'user_id', kind: 'exact' },
+  user_name: { column: 'user_name', kind: 'ci' },
+  user: { column: 'user_name', kind: 'ci' },
+  connection: { column: 'connection', kind: 'ci' },
+  connection_id: { column: 'connection_id', kind: 'exact' },
+  ip: { column: 'ip', kind: 'exact' },
+  description: { column: 'description', kind: 'ci' },
+};
+/** A bare term matches client_name, connection or user_name (starts-with). */
+const BARE: FieldSpec[] = [FIELDS['client_name']!, FIELDS['connection']!, FIELDS['user_name']!];
+
+export interface LogSearch {
+  query: Query;
+  /** newest first unless ascending */
+  ascending: boolean;
+  offset: number;
+  limit: number;
+  withTotal: boolean;
+}
+
+const toEvent = (row: { body: string }): LogEvent => JSON.parse(row.body) as LogEvent;
+
+export class KyselyLogRepository implements LogStore {
+  constructor(private readonly storage: Storage) {}
+
+  async insert(event: LogEvent): Promise<void> {
+    const row: Auth0LogsTable = {
+      log_id: event.log_id,
+      date: Date.parse(event.date),
+      type: event.type,
+      client_id: event.client_id ?? null,
+      client_name: event.client_name ?? null,
+      user_id: event.user_id ?? null,
+      user_name: event.user_name ?? null,
+      connection: event.connection ?? null,
+      connection_id: event.connection_id ?? null,
+      ip: event.ip ?? null,
+      description: event.description ?? null,
+      body: JSON.stringify(event),
+    };
+    try {
+      await this.storage.db.insertInto('auth0_logs').values(row).execute();
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+  }
+
+  async find(logId: string): Promise<LogEvent | undefined> {
+    const row = await this.storage.db.selectFrom('auth0_logs').select('body').where('log_id', '=', logId).executeTakeFirst();
+    return row && toEvent(row);
+  }
+
+  /** Throws SearchFieldError for unknown fields or mistyped values. */
+  async search(s: LogSearch): Promise<{ logs: LogEvent[]; total?: number }> {
+    const where = queryToSql(s.query, (f) => (Object.hasOwn(FIELDS, f) ? FIELDS[f] : undefined), BARE, this.storage.dialect);
+    let q = this.storage.db.selectFrom('auth0_logs');
+    if (where) q = q.where(where);
+    const dir = s.ascending ? 'asc' : 'desc';
+    const rows = await q.select('body').orderBy('date', dir).orderBy('log_id', dir).offset(s.offset).limit(s.limit).execute();
+    if (!s.withTotal) return { logs: rows.map(toEvent) };
+    const count = await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return { logs: rows.map(toEvent), total: Number(count.n) };
+  }
+
+  /** Checkpoint paging: events after `from` (by log_id, ascending), or the latest `take` without it. */
+  async page(from: string | undefined, take: number): Promise<LogEvent[]> {
+    if (from === undefined) {
+      const rows = await this.storage.db.selectFrom('auth0_logs').select('body').orderBy('log_id', 'desc').limit(take).execute();
+      return rows.map(toEvent).reverse();
+    }
+    const rows = await this.storage.db.selectFrom('auth0_logs').select('body').where('log_id', '>', from).orderBy('log_id', 'asc').limit(take).execute();
+    return rows.map(toEvent);
+  }
+}

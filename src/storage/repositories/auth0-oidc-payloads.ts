@@ -1,0 +1,60 @@
+import type { Storage } from '../database.js';
+
+/** A stored oidc-provider artefact (see surfaces/auth0/adapter.ts). */
+export interface OidcPayloadRecord {
+  payload: Record<string, unknown>;
+  consumedAt: number | null;
+}
+
+/**
+ * oidc-provider's generic key/value store, one row per (model, id), with the secondary keys the
+ * adapter contract looks up by (grantId, userCode, uid). Expired rows are invisible and swept
+ * now and then by whichever worker writes.
+ */
+export class KyselyOidcPayloadRepository {
+  #writes = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
+    const str = (k: string): string | null => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+    const row = { payload: JSON.stringify(payload), grant_id: str('grantId'), user_code: str('userCode'), uid: str('uid'), expires_at: expiresAt };
+    await this.storage.db
+      .insertInto('auth0_oidc_payloads')
+      .values({ model, id, ...row, consumed_at: null })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
+      .execute();
+    if (++this.#writes % 500 === 0) await this.sweep();
+  }
+
+  async find(model: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<OidcPayloadRecord | undefined> {
+    const row = await this.storage.db
+      .selectFrom('auth0_oidc_payloads')
+      .select(['payload', 'consumed_at', 'expires_at'])
+      .where('model', '=', model)
+      .where(column, '=', value)
+      .executeTakeFirst();
+    if (!row || (row.expires_at !== null && row.expires_at <= this.now())) return undefined;
+    return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at };
+  }
+
+  async consume(model: string, id: string): Promise<void> {
+    await this.storage.db.updateTable('auth0_oidc_payloads').set({ consumed_at: this.now() }).where('model', '=', model).where('id', '=', id).execute();
+  }
+
+  async destroy(model: string, id: string): Promise<void> {
+    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('model', '=', model).where('id', '=', id).execute();
+  }
+
+  /** Every artefact of a grant, whatever its model (RFC 7009 §2.1: revoking a grant revokes its tokens). */
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('grant_id', '=', grantId).execute();
+  }
+
+  async sweep(): Promise<void> {
+    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('expires_at', '<=', this.now()).execute();
+  }
+}

@@ -1,0 +1,31 @@
+import { DEFAULT_TENANT, type TenantRepository, type TenantSettings } from '../../core/oauth/tenant.js';
+import { isUniqueViolation, type Storage } from '../database.js';
+
+const ID = 'default';
+
+/** The one tenant's settings row. Cached briefly: read on every password grant and logout. */
+export class KyselyTenantRepository implements TenantRepository {
+  #cached: { at: number; value: TenantSettings } | undefined;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(): Promise<TenantSettings> {
+    if (this.#cached && this.now() - this.#cached.at < 5_000) return this.#cached.value;
+    const row = await this.storage.db.selectFrom('auth0_tenant').select('body').where('id', '=', ID).executeTakeFirst();
+    const value = { ...DEFAULT_TENANT, ...(row ? (JSON.parse(row.body) as Partial<TenantSettings>) : {}) };
+    this.#cached = { at: this.now(), value };
+    return value;
+  }
+
+  async ensure(defaults: TenantSettings): Promise<void> {
+    try {
+      await this.storage.db.insertInto('auth0_tenant').values({ id: ID, body: JSON.stringify(defaults), updated_at: this.now() }).execute();
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    this.#cached = undefined;
+  }
+}

@@ -1,0 +1,327 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type {
+  IdentityPoolRecord,
+  IdentityPoolRepository,
+  IdentityRecord,
+  IdentityRepository,
+  IdentityTx,
+  LinkedLogin,
+  ListCursor,
+  LoginKey,
+  PoolConfig,
+  PoolRoles,
+  PrincipalTagMap,
+  UpdateOutcome,
+} from '../../core/federation/ports.js';
+import { isUniqueViolation, type Dialect, type Storage } from '../database.js';
+import type { Database, IdentitiesTable, IdentityLoginsTable } from '../schema.js';
+
+const toIdentity = (r: Selectable<IdentitiesTable>): IdentityRecord => ({
+  id: r.id,
+  poolId: r.pool_id,
+  authenticated: r.authenticated === 1,
+  mergedInto: r.merged_into,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toLogin = (r: Selectable<IdentityLoginsTable>): LinkedLogin => ({ provider: r.provider, subject: r.subject, identityId: r.identity_id, createdAt: r.created_at });
+
+function findLogins(db: Kysely<Database>, poolId: string, keys: LoginKey[]): Promise<Selectable<IdentityLoginsTable>[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('identity_logins')
+    .selectAll()
+    .where('pool_id', '=', poolId)
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb('provider', '=', k.provider), eb('subject', '=', k.subject)]))))
+    .execute();
+}
+
+function loginsOf(db: Kysely<Database>, ids: string[]): Promise<Selectable<IdentityLoginsTable>[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('identity_logins').selectAll().where('identity_id', 'in', ids).orderBy('created_at').orderBy('provider').execute();
+}
+
+/** Identity pools and principal-tag maps (aws-apis.md §1.2). */
+export class KyselyIdentityPoolRepository implements IdentityPoolRepository {
+  constructor(private readonly storage: Storage) {}
+
+  create(pool: IdentityPoolRecord, maxPools: number): Promise<boolean> {
+    return this.storage.transaction(async (trx) => {
+      const { n } = await trx.selectFrom('identity_pools').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) >= maxPools) return false;
+      await trx
+        .insertInto('identity_pools')
+        .values({ id: pool.id, name: pool.config.name, config: JSON.stringify(pool.config), roles: JSON.stringify(pool.roles), created_at: pool.createdAt, updated_at: pool.updatedAt })
+        .execute();
+      return true;
+    });
+  }
+
+  async get(id: string): Promise<IdentityPoolRecord | undefined> {
+    const r = await this.storage.db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    return { id: r.id, config: JSON.parse(r.config) as PoolConfig, roles: JSON.parse(r.roles) as PoolRoles, createdAt: r.created_at, updatedAt: r.updated_at };
+  }
+
+  list(limit: number, afterId?: string): Promise<{ id: string; name: string }[]> {
+    let q = this.storage.db.selectFrom('identity_pools').select(['id', 'name']).orderBy('id').limit(limit);
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    return q.execute();
+  }
+
+  updateConfig(id: string, config: PoolConfig, expected: number, now: number): Promise<UpdateOutcome> {
+    return this.#update(id, { name: config.name, config: JSON.stringify(config) }, expected, now);
+  }
+
+  updateRoles(id: string, roles: PoolRoles, expected: number, now: number): Promise<UpdateOutcome> {
+    return this.#update(id, { roles: JSON.stringify(roles) }, expected, now);
+  }
+
+  async #update(id: string, set: { name?: string; config?: string; roles?: string }, expected: number, now: number): Promise<UpdateOutcome> {
+    const result = await this.storage.db
+      .updateTable('identity_pools')
+      .set({ ...set, updated_at: Math.max(now, expected + 1) })
+      .where('id', '=', id)
+      .where('updated_at', '=', expected)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return 'updated';
+    const exists = await this.storage.db.selectFrom('identity_pools').select('id').where('id', '=', id).executeTakeFirst();
+    return exists ? 'conflict' : 'missing';
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // identities, identity_logins and principal_tag_maps follow by ON DELETE CASCADE.
+    const result = await this.storage.db.deleteFrom('identity_pools').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async getPrincipalTagMap(poolId: string, provider: string): Promise<PrincipalTagMap | undefined> {
+    const r = await this.storage.db.selectFrom('principal_tag_maps').selectAll().where('pool_id', '=', poolId).where('provider', '=', provider).executeTakeFirst();
+    return r && { useDefaults: r.use_defaults === 1, tags: JSON.parse(r.tags) as Record<string, string> };
+  }
+
+  async putPrincipalTagMap(poolId: string, provider: string, map: PrincipalTagMap): Promise<void> {
+    const values = { use_defaults: map.useDefaults ? 1 : 0, tags: JSON.stringify(map.tags) };
+    await this.storage.db
+      .insertInto('principal_tag_maps')
+      .values({ pool_id: poolId, provider, ...values })
+      .onConflict((oc) => oc.columns(['pool_id', 'provider']).doUpdateSet(values))
+      .execute();
+  }
+}
+
+/** Identities and their linked logins; every link/merge runs in one transaction (§1.5). */
+export class KyselyIdentityRepository implements IdentityRepository {
+  readonly #batches: GroupCommit | undefined;
+
+  constructor(private readonly storage: Storage) {
+    // SQLite commits one transaction at a time, each with its own fsync: concurrent sign-ins
+    // creating identities share one commit instead. PostgreSQL already commits in parallel.
+    this.#batches = storage.dialect === 'sqlite' ? new GroupCommit(storage) : undefined;
+  }
+
+  async insertGuest(identity: IdentityRecord): Promise<void> {
+    if (this.#batches) return this.#batches.run((tx) => tx.insertIdentity(identity));
+    await this.storage.db.insertInto('identities').values(identityRow(identity)).execute();
+  }
+
+  async get(id: string): Promise<IdentityRecord | undefined> {
+    const r = await this.storage.db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toIdentity(r);
+  }
+
+  async getWithLogins(id: string): Promise<{ identity: IdentityRecord; logins: LinkedLogin[] } | undefined> {
+    const rows = await this.storage.db
+      .selectFrom('identities')
+      .leftJoin('identity_logins', 'identity_logins.identity_id', 'identities.id')
+      .selectAll('identities')
+      .select(['identity_logins.provider', 'identity_logins.subject', 'identity_logins.created_at as login_created_at'])
+      .where('identities.id', '=', id)
+      .execute();
+    const first = rows[0];
+    if (!first) return undefined;
+    const logins: LinkedLogin[] = [];
+    for (const r of rows) {
+      if (r.provider !== null && r.subject !== null) logins.push({ provider: r.provider, subject: r.subject, identityId: id, createdAt: r.login_created_at ?? 0 });
+    }
+    return { identity: toIdentity(first), logins };
+  }
+
+  async findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]> {
+    return (await findLogins(this.storage.db, poolId, keys)).map(toLogin);
+  }
+
+  async loginsOf(identityIds: string[]): Promise<LinkedLogin[]> {
+    return (await loginsOf(this.storage.db, identityIds)).map(toLogin);
+  }
+
+  async list(poolId: string, limit: number, after: ListCursor | undefined, hideDisabled: boolean): Promise<IdentityRecord[]> {
+    let q = this.storage.db.selectFrom('identities').selectAll().where('pool_id', '=', poolId);
+    if (after) q = q.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]));
+    if (hideDisabled) q = q.where('merged_into', 'is', null);
+    return (await q.orderBy('created_at').orderBy('id').limit(limit).execute()).map(toIdentity);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.storage.db.deleteFrom('identities').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async transact<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (this.#batches) return await this.#batches.run(fn);
+        return await this.storage.transaction((trx) => fn(new KyselyIdentityTx(trx, this.storage.dialect)));
+      } catch (e) {
+        // A racing request linked the same login first (or PostgreSQL picked us as a deadlock
+        // victim): re-run, so this request reads and joins what the winner committed.
+        if (attempt < 5 && (isUniqueViolation(e) || isRetryable(e))) continue;
+        throw e;
+      }
+    }
+  }
+}
+
+const isRetryable = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+};
+
+const identityRow = (i: IdentityRecord): IdentitiesTable => ({
+  id: i.id,
+  pool_id: i.poolId,
+  authenticated: i.authenticated ? 1 : 0,
+  merged_into: i.mergedInto,
+  created_at: i.createdAt,
+  updated_at: i.updatedAt,
+});
+
+class KyselyIdentityTx implements IdentityTx {
+  constructor(
+    private readonly trx: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async identities(ids: string[]): Promise<IdentityRecord[]> {
+    if (ids.length === 0) return [];
+    const q = this.trx.selectFrom('identities').selectAll().where('id', 'in', ids).orderBy('id');
+    // SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL locks the rows.
+    return (await (this.dialect === 'postgres' ? q.forUpdate() : q).execute()).map(toIdentity);
+  }
+
+  async findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]> {
+    return (await findLogins(this.trx, poolId, keys)).map(toLogin);
+  }
+
+  async loginsOf(identityIds: string[]): Promise<LinkedLogin[]> {
+    return (await loginsOf(this.trx, identityIds)).map(toLogin);
+  }
+
+  async insertIdentity(identity: IdentityRecord): Promise<void> {
+    await this.trx.insertInto('identities').values(identityRow(identity)).execute();
+  }
+
+  async insertLogins(poolId: string, identityId: string, keys: LoginKey[], now: number): Promise<void> {
+    if (keys.length === 0) return;
+    await this.trx
+      .insertInto('identity_logins')
+      .values(keys.map((k) => ({ pool_id: poolId, provider: k.provider, subject: k.subject, identity_id: identityId, created_at: now })))
+      .execute();
+  }
+
+  async moveLogins(poolId: string, from: string[], to: string): Promise<void> {
+    if (from.length === 0) return;
+    await this.trx.updateTable('identity_logins').set({ identity_id: to }).where('pool_id', '=', poolId).where('identity_id', 'in', from).execute();
+  }
+
+  async markMerged(ids: string[], into: string, now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.trx
+      .updateTable('identities')
+      .set({ merged_into: into, updated_at: now })
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  async touch(id: string, now: number, authenticated: boolean): Promise<void> {
+    await this.trx.updateTable('identities').set(authenticated ? { updated_at: now, authenticated: 1 } : { updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async deleteLogins(poolId: string, identityId: string, keys: LoginKey[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const result = await this.trx
+      .deleteFrom('identity_logins')
+      .where('pool_id', '=', poolId)
+      .where('identity_id', '=', identityId)
+      .where((eb) => eb.or(keys.map((k) => eb.and([eb('provider', '=', k.provider), eb('subject', '=', k.subject)]))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+interface Pending {
+  fn: (tx: IdentityTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most units of work one commit carries. */
+const MAX_BATCH = 64;
+
+/**
+ * Group commit: units of work queued while a transaction is committing run together in the
+ * next one, each inside its own savepoint, so one that fails (a unique key another unit or
+ * process took first) is rolled back alone and reported to its caller, who re-runs it. A unit
+ * sees the writes of those before it in the batch. Results are delivered only after COMMIT.
+ * With no contention a unit starts at once, so latency does not grow under light load.
+ */
+class GroupCommit {
+  readonly #queue: Pending[] = [];
+  #draining = false;
+
+  constructor(private readonly storage: Storage) {}
+
+  run<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+        try {
+          outcomes = await this.storage.transaction(async (trx) => {
+            const tx = new KyselyIdentityTx(trx, this.storage.dialect);
+            const out: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+            for (const unit of batch) {
+              await sql`savepoint unit`.execute(trx);
+              try {
+                out.push({ ok: true, value: await unit.fn(tx) });
+              } catch (error) {
+                await sql`rollback to savepoint unit`.execute(trx);
+                out.push({ ok: false, error });
+              }
+              await sql`release savepoint unit`.execute(trx);
+            }
+            return out;
+          });
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        batch.forEach((unit, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) unit.resolve(o.value);
+          else unit.reject(o.error);
+        });
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
