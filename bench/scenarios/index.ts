@@ -1,5 +1,7 @@
 import type { CryptoCeiling } from '../ceiling.js';
 import { federatedSignIn } from './federated-signin.js';
+import { auth0PasswordRealm } from './auth0-logins.js';
+import { auth0ClientCredentials, auth0RefreshToken } from './auth0-token-grants.js';
 
 export interface ScenarioResult {
   name: string;
@@ -13,4 +15,4 @@ export interface Scenario {
   run(ceiling: CryptoCeiling): Promise<ScenarioResult>;
 }
 
-export const scenarios: Scenario[] = [federatedSignIn];
+export const scenarios: Scenario[] = [federatedSignIn, auth0PasswordRealm, auth0RefreshToken, auth0ClientCredentials];

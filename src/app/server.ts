@@ -5,7 +5,6 @@ import type { Clock } from '../core/clock.js';
 import { requestId } from '../core/ids.js';
 import { ensureLocalTls } from '../core/tls/local-ca.js';
 import { buildHttpServer } from '../http/server.js';
-import { registerRestJsonRoutes } from '../http/rest-routes.js';
 import { createCognitoSyncSurface } from '../surfaces/cognito-sync/surface.js';
 import { createSyncWebhooks } from './sync-webhooks.js';
 import { createCognitoIdentitySurface, registerCognitoIdentityRoutes } from '../surfaces/cognito-identity/surface.js';
@@ -58,11 +57,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     surfaces: {
       json: [createCognitoIdentitySurface(context)],
       query: [createIamSurface(context), createStsSurface(context)],
+      rest: [createCognitoSyncSurface(context, syncWebhooks)],
     },
     deps,
     register: async (app) => {
       registerCognitoIdentityRoutes(app, context);
-      registerRestJsonRoutes(app, [createCognitoSyncSurface(context, syncWebhooks)], deps);
       await registerAuth0Routes(app, context);
     },
     ready: () => ready,

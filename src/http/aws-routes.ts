@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { credentialScope } from '../core/sigv4/index.js';
-import { dispatchJsonRpc } from '../protocols/aws/json-rpc.js';
-import { dispatchQuery } from '../protocols/aws/query-rpc.js';
+import { dispatchJsonRpc, renderJsonRpcError } from '../protocols/aws/json-rpc.js';
+import { dispatchQuery, renderQueryError } from '../protocols/aws/query-rpc.js';
+import { renderRestJsonError } from '../protocols/aws/rest-json.js';
 import type { AwsHttpRequest, AwsHttpResponse, AwsSurface, DispatchDeps } from '../protocols/aws/surface.js';
 
 /** CORS for browser use of the AWS SDKs (aws-apis.md §0.7). */
@@ -38,7 +39,12 @@ export interface AwsSurfaces {
   json: AwsSurface[];
   /** awsQuery surfaces (IAM, STS) */
   query: AwsSurface[];
+  /** restJson1 surfaces (Cognito Sync) under `/identitypools` */
+  rest: AwsSurface[];
 }
+
+/** restJson1 paths (Cognito Sync); everything else AWS arrives on `/`. */
+export const isRestJsonPath = (rawPath: string): boolean => rawPath === '/identitypools' || rawPath.startsWith('/identitypools/');
 
 /** Picks the awsQuery surface: the SigV4 scope's service when signed, else the one whose model has the Action. */
 function pickQuerySurface(surfaces: AwsSurface[], req: AwsHttpRequest, action: string): AwsSurface | undefined {
@@ -72,9 +78,18 @@ export function routeAws(surfaces: AwsSurfaces, req: AwsHttpRequest, deps: Dispa
 }
 
 /** Renders kernel-level failures (body too large, unparsable) in the protocol the request used. */
-export function kernelError(surfaces: AwsSurfaces, req: AwsHttpRequest, error: AppError, deps: DispatchDeps): Promise<AwsHttpResponse> {
-  const failing: DispatchDeps = { ...deps, authenticate: () => Promise.reject(error) };
-  return routeAws(surfaces, { ...req, body: Buffer.alloc(0) }, failing);
+export function kernelError(surfaces: AwsSurfaces, req: AwsHttpRequest, error: AppError, deps: DispatchDeps): AwsHttpResponse {
+  const id = deps.requestId();
+  const rest = surfaces.rest[0];
+  if (rest && isRestJsonPath(req.rawPath)) return renderRestJsonError(rest, error, id, deps);
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') {
+    const surface = surfaces.json.find((s) => target.startsWith(`${s.model.metadata.targetPrefix}.`)) ?? surfaces.json[0]!;
+    return renderJsonRpcError(surface, error, id, deps);
+  }
+  const scope = credentialScope({ headers: req.headers, rawQuery: req.rawQuery });
+  const surface = surfaces.query.find((s) => s.signingName === scope?.service) ?? surfaces.query[0]!;
+  return renderQueryError(surface, error, id, deps);
 }
 
 export function registerAwsRoutes(app: FastifyInstance, surfaces: AwsSurfaces, deps: DispatchDeps): void {

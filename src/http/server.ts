@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.js';
 import type { DispatchDeps } from '../protocols/aws/surface.js';
+import { registerRestJsonRoutes } from './rest-routes.js';
 import { AWS_CORS_HEADERS, kernelError, registerAwsRoutes, send, toAwsRequest, type AwsSurfaces } from './aws-routes.js';
 
 export interface HttpServerOptions {
@@ -44,7 +45,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
           ? new AppError('MalformedRequest', 'Malformed request')
           : undefined;
     if (!appError) deps.onInternalError(error, 'kernel');
-    const res = await kernelError(surfaces, toAwsRequest(req), appError ?? new AppError('Internal', 'internal'), deps);
+    const res = kernelError(surfaces, toAwsRequest(req), appError ?? new AppError('Internal', 'internal'), deps);
     return send(reply, res);
   });
 
@@ -54,6 +55,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     options.ready() ? reply.code(200).send({ status: 'ok' }) : reply.code(503).send({ status: 'starting' }),
   );
   registerAwsRoutes(app, options.surfaces, options.deps);
+  registerRestJsonRoutes(app, options.surfaces.rest, options.deps);
   await options.register?.(app);
   return app;
 }

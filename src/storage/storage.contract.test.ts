@@ -32,6 +32,7 @@ const ALL_TABLES = [
   'auth0_client_grants',
   'auth0_login_failures',
   'auth0_oidc_payloads',
+  'auth0_logs',
   'sync_datasets',
   'sync_records',
   'sync_pool_config',

@@ -30,7 +30,7 @@ const sameLogin = (a: LoginKey, b: LoginKey): boolean => a.provider === b.provid
  * transaction, which the repository re-runs when a racing request linked the same login first.
  */
 export async function linkLogins(repo: IdentityRepository, req: LinkRequest): Promise<LinkResult> {
-  const linked = await repo.findLogins(req.poolId, req.logins);
+  const linked = (await repo.peekLogins(req.poolId, req.logins)) ?? [];
   const owners = new Set(linked.map((l) => l.identityId));
   if (req.logins.length > 0 && linked.length === req.logins.length && owners.size === 1 && (req.anchorId === undefined || owners.has(req.anchorId))) {
     return { identityId: linked[0]!.identityId, created: false };

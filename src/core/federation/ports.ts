@@ -125,6 +125,12 @@ export interface IdentityRepository {
   /** The identity and its logins (the GetCredentialsForIdentity hot path). */
   getWithLogins(id: string): Promise<{ identity: IdentityRecord; logins: LinkedLogin[] } | undefined>;
   findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]>;
+  /**
+   * `findLogins` as a fast path before `transact`, which may decline (undefined) when a read would
+   * only wait behind writes in progress (SQLite's one connection): the caller then goes straight
+   * to `transact`, joining the next group commit instead of queueing in front of it.
+   */
+  peekLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[] | undefined>;
   loginsOf(identityIds: string[]): Promise<LinkedLogin[]>;
   /** Identities of a pool by (createdAt, id), after the cursor. */
   list(poolId: string, limit: number, after: ListCursor | undefined, hideDisabled: boolean): Promise<IdentityRecord[]>;

@@ -42,20 +42,25 @@ export async function dispatchJsonRpc(surface: AwsSurface, target: string, req: 
     });
     return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, body: encodeJson(output ?? {}) };
   } catch (e) {
-    const err = mapError(e, { ...jsonAuthErrors, ...surface.errors }, surface.internalErrorName);
-    if (err.internal) deps.onInternalError(e, requestId);
-    return {
-      status: err.status,
-      headers: {
-        'content-type': CONTENT_TYPE,
-        'x-amzn-requestid': requestId,
-        // Real services send the name with a trailing colon (aws-apis.md §0.4).
-        'x-amzn-errortype': `${err.name}:`,
-        'x-amzn-errormessage': headerSafe(err.message),
-      },
-      body: JSON.stringify({ __type: err.name, message: err.message }),
-    };
+    return renderJsonRpcError(surface, e, requestId, deps);
   }
+}
+
+/** awsJson1_1 error: body `__type` + `message`, and the `x-amzn-*` headers real services send. */
+export function renderJsonRpcError(surface: AwsSurface, e: unknown, requestId: string, deps: Pick<DispatchDeps, 'onInternalError'>): AwsHttpResponse {
+  const err = mapError(e, { ...jsonAuthErrors, ...surface.errors }, surface.internalErrorName);
+  if (err.internal) deps.onInternalError(e, requestId);
+  return {
+    status: err.status,
+    headers: {
+      'content-type': CONTENT_TYPE,
+      'x-amzn-requestid': requestId,
+      // Real services send the name with a trailing colon (aws-apis.md §0.4).
+      'x-amzn-errortype': `${err.name}:`,
+      'x-amzn-errormessage': headerSafe(err.message),
+    },
+    body: JSON.stringify({ __type: err.name, message: err.message }),
+  };
 }
 
 /** Header values must be Latin-1 without control characters. */

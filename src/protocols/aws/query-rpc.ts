@@ -9,7 +9,6 @@ import { encodeQueryError, encodeQueryResponse } from './xml.js';
 /** awsQuery: `POST /` form body (or GET query) `Action=…&Version=…`, XML out. */
 export async function dispatchQuery(surface: AwsSurface, params: URLSearchParams, req: AwsHttpRequest, deps: DispatchDeps): Promise<AwsHttpResponse> {
   const requestId = deps.requestId();
-  const ns = surface.model.metadata.xmlNamespace ?? '';
   try {
     const name = params.get('Action') ?? '';
     const op = surface.operations[name];
@@ -36,12 +35,17 @@ export async function dispatchQuery(surface: AwsSurface, params: URLSearchParams
       body: encodeQueryResponse(surface.model, name, output as Record<string, unknown> | undefined, requestId),
     };
   } catch (e) {
-    const err = mapError(e, { ...queryAuthErrors, ...surface.errors }, surface.internalErrorName);
-    if (err.internal) deps.onInternalError(e, requestId);
-    return {
-      status: err.status,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      body: encodeQueryError(ns, err.name, err.message, requestId, err.status < 500),
-    };
+    return renderQueryError(surface, e, requestId, deps);
   }
+}
+
+/** awsQuery error: the `<ErrorResponse>` envelope (aws-apis.md §0.4). */
+export function renderQueryError(surface: AwsSurface, e: unknown, requestId: string, deps: Pick<DispatchDeps, 'onInternalError'>): AwsHttpResponse {
+  const err = mapError(e, { ...queryAuthErrors, ...surface.errors }, surface.internalErrorName);
+  if (err.internal) deps.onInternalError(e, requestId);
+  return {
+    status: err.status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: encodeQueryError(surface.model.metadata.xmlNamespace ?? '', err.name, err.message, requestId, err.status < 500),
+  };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.js';
 import { loadModel } from './model.js';
 import { operation } from './operation.js';
-import { decodeRestJsonInput, dispatchRestJson, matchRestJson } from './rest-json.js';
+import type { ServiceModel } from './model.js';
+import { decodeRestJsonInput, dispatchRestJson, encodeRestJsonOutput, matchRestJson } from './rest-json.js';
 import type { AwsHttpRequest, AwsSurface, DispatchDeps } from './surface.js';
 
 const model = loadModel('cognito-sync');
@@ -94,6 +95,39 @@ describe('decodeRestJsonInput', () => {
       DeviceId: 'dev',
       RecordPatches: [{ Op: 'replace', Key: 'k', SyncCount: 0, Value: 'v', DeviceLastModifiedDate: new Date(1700000000123) }],
     });
+  });
+});
+
+describe('encodeRestJsonOutput', () => {
+  it('sends header-bound members as headers and the rest as the JSON body', () => {
+    const synthetic: ServiceModel = {
+      metadata: { apiVersion: '1', endpointPrefix: 'x', protocol: 'rest-json' },
+      operations: {},
+      shapes: {
+        Out: {
+          type: 'structure',
+          members: {
+            ETag: { shape: 'S', location: 'header', locationName: 'ETag' },
+            When: { shape: 'T', location: 'header', locationName: 'x-when' },
+            Meta: { shape: 'M', location: 'headers', locationName: 'x-meta-' },
+            Code: { shape: 'I', location: 'statusCode' },
+            Body: { shape: 'S' },
+            At: { shape: 'T' },
+          },
+        },
+        S: { type: 'string' },
+        T: { type: 'timestamp' },
+        I: { type: 'integer' },
+        M: { type: 'map', key: { shape: 'S' }, value: { shape: 'S' } },
+      },
+    };
+    const out = encodeRestJsonOutput(synthetic, 'Out', { ETag: 'abc', When: new Date(0), Meta: { a: '1' }, Code: 202, Body: 'b', At: new Date(1500), Missing: undefined });
+    expect(out).toEqual({
+      headers: { etag: 'abc', 'x-when': 'Thu, 01 Jan 1970 00:00:00 GMT', 'x-meta-a': '1' },
+      body: '{"Body":"b","At":1.5}',
+      status: 202,
+    });
+    expect(encodeRestJsonOutput(synthetic, undefined, undefined)).toEqual({ headers: {}, body: '{}' });
   });
 });
 

@@ -70,4 +70,78 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
       if (!isUniqueViolation(e)) throw e;
     }
   }
+
+  // --- Management API (src/surfaces/management/operations/resource-servers.ts, client-grants.ts) ---
+
+  async list(): Promise<ResourceServer[]> {
+    const rows = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toServer);
+  }
+
+  async findById(id: string): Promise<ResourceServer | undefined> {
+    const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toServer(row);
+  }
+
+  /** Inserts; false when the identifier is taken. */
+  async insertIfNew(server: ResourceServer): Promise<boolean> {
+    try {
+      await this.insert(server);
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Rewrites name and body (id, identifier and is_system are immutable). */
+  async update(server: ResourceServer): Promise<void> {
+    const { id, name, body, updated_at } = toRow(server);
+    await this.storage.db.updateTable('auth0_resource_servers').set({ name, body, updated_at }).where('id', '=', id).execute();
+  }
+
+  /** Deletes the API and its client grants in one transaction. */
+  delete(server: ResourceServer): Promise<void> {
+    return this.storage.transaction(async (trx) => {
+      await trx.deleteFrom('auth0_client_grants').where('audience', '=', server.identifier).execute();
+      await trx.deleteFrom('auth0_resource_servers').where('id', '=', server.id).execute();
+    });
+  }
+
+  async listGrants(filter: { clientId?: string | undefined; audience?: string | undefined }): Promise<ClientGrant[]> {
+    let q = this.storage.db.selectFrom('auth0_client_grants').selectAll();
+    if (filter.clientId !== undefined) q = q.where('client_id', '=', filter.clientId);
+    if (filter.audience !== undefined) q = q.where('audience', '=', filter.audience);
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    return rows.map(toGrant);
+  }
+
+  async findGrantById(id: string): Promise<ClientGrant | undefined> {
+    const row = await this.storage.db.selectFrom('auth0_client_grants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toGrant(row);
+  }
+
+  /** Inserts; false when the client already has a grant for the audience. */
+  async insertGrant(grant: ClientGrant): Promise<boolean> {
+    try {
+      await this.storage.db.insertInto('auth0_client_grants').values({ ...grant, scope: JSON.stringify(grant.scope) }).execute();
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async updateGrantScope(id: string, scope: string[]): Promise<void> {
+    await this.storage.db.updateTable('auth0_client_grants').set({ scope: JSON.stringify(scope) }).where('id', '=', id).execute();
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    const result = await this.storage.db.deleteFrom('auth0_client_grants').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteGrantsOfClient(clientId: string): Promise<void> {
+    await this.storage.db.deleteFrom('auth0_client_grants').where('client_id', '=', clientId).execute();
+  }
 }

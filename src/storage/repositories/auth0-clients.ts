@@ -59,4 +59,32 @@ export class KyselyApplicationRepository implements ApplicationRepository {
       throw e;
     }
   }
+
+  // --- Management API (src/surfaces/management/operations/clients.ts) ---
+
+  async list(): Promise<ApplicationWithSecret[]> {
+    const rows = await this.storage.db.selectFrom('auth0_clients').selectAll().orderBy('created_at').orderBy('client_id').execute();
+    return rows.map((r) => this.#toApp(r));
+  }
+
+  /** Rewrites name, type and body (client_id, system_role and the secret are untouched). */
+  async update(app: Application): Promise<void> {
+    const { client_id, name, app_type, system_role, created_at, updated_at, ...body } = app;
+    void system_role;
+    void created_at;
+    await this.storage.db.updateTable('auth0_clients').set({ name, app_type, body: JSON.stringify(body), updated_at }).where('client_id', '=', client_id).execute();
+  }
+
+  async setSecret(clientId: string, secret: string, at: number): Promise<void> {
+    await this.storage.db
+      .updateTable('auth0_clients')
+      .set({ secret_sealed: this.master.seal(secret, aad(clientId)), updated_at: at })
+      .where('client_id', '=', clientId)
+      .execute();
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    const result = await this.storage.db.deleteFrom('auth0_clients').where('client_id', '=', clientId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
 }

@@ -61,4 +61,38 @@ export class KyselyConnectionRepository implements ConnectionRepository {
       await trx.updateTable('auth0_connections').set({ body: JSON.stringify(body), updated_at: at }).where('id', '=', connectionId).execute();
     });
   }
+
+  // --- Management API (src/surfaces/management/operations/connections.ts) ---
+
+  /** Inserts; false when the name is taken. */
+  async insert(connection: Connection): Promise<boolean> {
+    const { id, name, strategy, created_at, updated_at, ...body } = connection;
+    try {
+      await this.storage.db.insertInto('auth0_connections').values({ id, name, strategy, body: JSON.stringify(body), created_at, updated_at }).execute();
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.storage.db.deleteFrom('auth0_connections').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Removes a (deleted) client from every connection's enabled_clients, one transaction per connection. */
+  async disableClientEverywhere(clientId: string, at: number): Promise<void> {
+    for (const c of await this.list()) {
+      if (!c.enabled_clients.includes(clientId)) continue;
+      await this.storage.transaction(async (trx) => {
+        const query = trx.selectFrom('auth0_connections').select('body').where('id', '=', c.id);
+        const row = await (this.storage.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+        if (!row) return;
+        const body = JSON.parse(row.body) as Body;
+        body.enabled_clients = body.enabled_clients.filter((x) => x !== clientId);
+        await trx.updateTable('auth0_connections').set({ body: JSON.stringify(body), updated_at: at }).where('id', '=', c.id).execute();
+      });
+    }
+  }
 }

@@ -44,4 +44,19 @@ export class KyselyFailureCounter implements FailureCounter {
   async resetIdentifier(identifierKey: string): Promise<void> {
     await this.storage.db.deleteFrom('auth0_login_failures').where('identifier_key', '=', identifierKey).execute();
   }
+
+  // --- Management API (src/surfaces/management/operations/user-blocks.ts) ---
+
+  /** The blocked (identifier, IP) pairs of an identifier whose last failure is after `since`. */
+  async listBlocked(identifierKey: string, since: number): Promise<{ identifierKey: string; ip: string }[]> {
+    const rows = await this.storage.db
+      .selectFrom('auth0_login_failures')
+      .select(['identifier_key', 'ip'])
+      .where('identifier_key', '=', identifierKey)
+      .where('blocked_at', 'is not', null)
+      .where('last_failure_at', '>', since)
+      .orderBy('ip')
+      .execute();
+    return rows.map((r) => ({ identifierKey: r.identifier_key, ip: r.ip }));
+  }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type {
   IdentityPoolRecord,
   IdentityPoolRepository,
@@ -15,6 +15,7 @@ import type {
 } from '../../core/federation/ports.js';
 import { isUniqueViolation, type Dialect, type Storage } from '../database.js';
 import type { Database, IdentitiesTable, IdentityLoginsTable } from '../schema.js';
+import { GroupCommit } from './group-commit.js';
 
 const toIdentity = (r: Selectable<IdentitiesTable>): IdentityRecord => ({
   id: r.id,
@@ -113,12 +114,12 @@ export class KyselyIdentityPoolRepository implements IdentityPoolRepository {
 
 /** Identities and their linked logins; every link/merge runs in one transaction (§1.5). */
 export class KyselyIdentityRepository implements IdentityRepository {
-  readonly #batches: GroupCommit | undefined;
+  readonly #batches: GroupCommit<IdentityTx> | undefined;
 
   constructor(private readonly storage: Storage) {
     // SQLite commits one transaction at a time, each with its own fsync: concurrent sign-ins
     // creating identities share one commit instead. PostgreSQL already commits in parallel.
-    this.#batches = storage.dialect === 'sqlite' ? new GroupCommit(storage) : undefined;
+    this.#batches = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx): IdentityTx => new KyselyIdentityTx(trx, storage.dialect)) : undefined;
   }
 
   async insertGuest(identity: IdentityRecord): Promise<void> {
@@ -150,6 +151,10 @@ export class KyselyIdentityRepository implements IdentityRepository {
 
   async findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]> {
     return (await findLogins(this.storage.db, poolId, keys)).map(toLogin);
+  }
+
+  async peekLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[] | undefined> {
+    return this.#batches?.busy ? undefined : this.findLogins(poolId, keys);
   }
 
   async loginsOf(identityIds: string[]): Promise<LinkedLogin[]> {
@@ -257,71 +262,5 @@ class KyselyIdentityTx implements IdentityTx {
       .where((eb) => eb.or(keys.map((k) => eb.and([eb('provider', '=', k.provider), eb('subject', '=', k.subject)]))))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-}
-
-interface Pending {
-  fn: (tx: IdentityTx) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (e: unknown) => void;
-}
-
-/** Most units of work one commit carries. */
-const MAX_BATCH = 64;
-
-/**
- * Group commit: units of work queued while a transaction is committing run together in the
- * next one, each inside its own savepoint, so one that fails (a unique key another unit or
- * process took first) is rolled back alone and reported to its caller, who re-runs it. A unit
- * sees the writes of those before it in the batch. Results are delivered only after COMMIT.
- * With no contention a unit starts at once, so latency does not grow under light load.
- */
-class GroupCommit {
-  readonly #queue: Pending[] = [];
-  #draining = false;
-
-  constructor(private readonly storage: Storage) {}
-
-  run<T>(fn: (tx: IdentityTx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#draining) void this.#drain();
-    });
-  }
-
-  async #drain(): Promise<void> {
-    this.#draining = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, MAX_BATCH);
-        let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
-        try {
-          outcomes = await this.storage.transaction(async (trx) => {
-            const tx = new KyselyIdentityTx(trx, this.storage.dialect);
-            const out: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-            for (const unit of batch) {
-              await sql`savepoint unit`.execute(trx);
-              try {
-                out.push({ ok: true, value: await unit.fn(tx) });
-              } catch (error) {
-                await sql`rollback to savepoint unit`.execute(trx);
-                out.push({ ok: false, error });
-              }
-              await sql`release savepoint unit`.execute(trx);
-            }
-            return out;
-          });
-        } catch (error) {
-          outcomes = batch.map(() => ({ ok: false, error }));
-        }
-        batch.forEach((unit, i) => {
-          const o = outcomes[i]!;
-          if (o.ok) unit.resolve(o.value);
-          else unit.reject(o.error);
-        });
-      }
-    } finally {
-      this.#draining = false;
-    }
   }
 }

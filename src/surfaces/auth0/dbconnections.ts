@@ -6,6 +6,7 @@ import { AUTH0_PREFLIGHT_HEADERS, clientIp, corsHeaders, parseBody, str, tooMany
 import { RESET_SENT_TEXT, sendResetMail } from './password-mail.js';
 import { rateLimitHeaders, RATE_RULES } from './rate-limit.js';
 import type { Auth0Services } from './services.js';
+import { logPasswordChangeRequest, logSignup } from '../management/auth0-log-hooks.js';
 
 const send = (reply: FastifyReply, cors: Record<string, string>, e: LegacyError): FastifyReply => reply.code(e.statusCode).headers(cors).send(e.body);
 
@@ -58,6 +59,7 @@ export function registerDbConnectionRoutes(app: FastifyInstance, s: Auth0Service
       family_name: str(body['family_name']),
       user_metadata: meta as Record<string, string> | undefined,
     });
+    logSignup(s, { clientId: target.clientId, connection: target.connection, email, outcome, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     if (!outcome.ok) {
       if (outcome.reason === 'invalid_password') {
         return send(reply, h, legacyError(400, 'PasswordStrengthError', 'invalid_password', outcome.report, { message: 'Password is too weak', policy: outcome.policy }));
@@ -90,6 +92,7 @@ export function registerDbConnectionRoutes(app: FastifyInstance, s: Auth0Service
     const target = await resolve(s, body);
     if ('statusCode' in target) return send(reply, h, target);
     await sendResetMail(s, target.connection, email);
+    logPasswordChangeRequest(s, { clientId: target.clientId, connection: target.connection, email, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     // §10.17: the same text/plain 200 for known and unknown emails.
     return reply.code(200).headers({ ...h, ...rateLimitHeaders(rate) }).type('text/plain; charset=utf-8').send(RESET_SENT_TEXT);
   });

@@ -8,6 +8,7 @@ import { forgotPage, loginPage, messagePage, signupPage, type FormContext } from
 import { clientIp, htmlHeaders, parseBody, str } from './http.js';
 import type { ProviderHolder } from './mount.js';
 import { sendResetMail } from './password-mail.js';
+import { logLogin, logPasswordChangeRequest, logSignup } from '../management/auth0-log-hooks.js';
 import type { Auth0Services } from './services.js';
 
 type Req = FastifyRequest<{ Params: { uid: string } }>;
@@ -92,6 +93,7 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     const password = str(body['password']) ?? '';
     if (!t.connection || !username || !password) return page(reply, t, loginPage(form, { error: 'Enter your email address and password.', username }), 400);
     const outcome = await s.authenticator.login(t.connection, username, password, clientIp(req));
+    logLogin(s, { clientId: t.clientId, connection: t.connection, identifier: username, outcome, grant: false, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     if (outcome.ok) return finish(req, reply, loginResult(outcome.user.user_id));
     const error = outcome.reason === 'too_many_attempts' ? BLOCKED_MESSAGE : outcome.reason === 'blocked_user' ? 'Your account has been blocked.' : 'Wrong email or password.';
     return page(reply, t, loginPage(form, { error, username }), outcome.reason === 'too_many_attempts' ? 429 : 401);
@@ -110,6 +112,7 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     const form = { ...t.form, action: t.form.links.signup };
     const email = str(body['email']) ?? '';
     const outcome = await s.signup.signup(t.connection, { email, password: str(body['password']) ?? '' });
+    logSignup(s, { clientId: t.clientId, connection: t.connection, email, outcome, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     if (outcome.ok) return finish(req, reply, loginResult(outcome.user.user_id));
     if (outcome.reason === 'invalid_password') {
       return page(reply, t, signupPage(form, { email, error: 'Password is too weak.', policy: outcome.policy.split('\n').map((l) => l.replace(/^\s*\*\s*/, '')) }), 400);
@@ -130,6 +133,7 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     if (!t?.connection || !t.form.links.forgot || !checkCsrf(t.csrfKey, t.details.uid, body['_csrf'])) return expired(reply);
     const email = str(body['email']);
     if (email) await sendResetMail(s, t.connection, email);
+    if (email) logPasswordChangeRequest(s, { clientId: t.clientId, connection: t.connection, email, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     return page(reply, t, forgotPage({ ...t.form, action: t.form.links.forgot }, { sent: true }));
   });
 }

@@ -12,6 +12,7 @@ import { registerPasswordGrants } from './grants/password-realm.js';
 import { loadSigningJwks } from './keys.js';
 import { webMessageResponse } from './web-message.js';
 import type { Auth0Services } from './services.js';
+import { observeTokenExchanges } from '../management/auth0-log-hooks.js';
 
 /** Auth0's paths for oidc-provider's endpoints (auth0-api.md §0). Discovery stays at its fixed path. */
 export const OIDC_ROUTES = {
@@ -124,6 +125,7 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
     s.ctx.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'auth0 provider server_error'),
   );
   registerPasswordGrants(provider, s);
+  observeTokenExchanges(provider, s);
   provider.registerResponseMode('web_message', webMessageResponse);
   return { provider, keysFingerprint: fingerprint };
 }

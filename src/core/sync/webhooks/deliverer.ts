@@ -53,8 +53,9 @@ export class WebhookDeliverer {
     };
   }
 
+  /** Starts the loop; a stopped deliverer stays stopped (make a new one). */
   start(): void {
-    if (!this.#stopped) return;
+    if (!this.#stopped || this.#abort.signal.aborted) return;
     this.#stopped = false;
     this.wake();
   }

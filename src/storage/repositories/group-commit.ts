@@ -1,0 +1,82 @@
+import { sql, type Kysely } from 'kysely';
+import type { Storage } from '../database.js';
+import type { Database } from '../schema.js';
+
+interface Pending<Tx> {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most units of work one commit carries. */
+const MAX_BATCH = 64;
+
+/**
+ * Group commit: units of work queued while a transaction is committing run together in the
+ * next one, each inside its own savepoint, so one that fails (a unique key another unit or
+ * process took first) is rolled back alone and reported to its caller, who re-runs it. A unit
+ * sees the writes of those before it in the batch. Results are delivered only after COMMIT.
+ * A unit waits at most one turn of the event loop for its commit to start. Used on SQLite,
+ * where every commit is serialised and fsynced: many sign-ins creating identities at once
+ * then cost one commit, not one each.
+ */
+export class GroupCommit<Tx> {
+  readonly #queue: Pending<Tx>[] = [];
+  #draining = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly open: (trx: Kysely<Database>) => Tx,
+  ) {}
+
+  /** A commit is in progress: the connection is taken, so a read now would wait for it. */
+  get busy(): boolean {
+    return this.#draining;
+  }
+
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        // better-sqlite3 runs a whole transaction without yielding to I/O; waiting one turn of
+        // the event loop lets the sign-ins that became ready meanwhile join this commit.
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+        try {
+          outcomes = await this.storage.transaction(async (trx) => {
+            const tx = this.open(trx);
+            const out: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+            for (const unit of batch) {
+              await sql`savepoint unit`.execute(trx);
+              try {
+                out.push({ ok: true, value: await unit.fn(tx) });
+              } catch (error) {
+                await sql`rollback to savepoint unit`.execute(trx);
+                out.push({ ok: false, error });
+              }
+              await sql`release savepoint unit`.execute(trx);
+            }
+            return out;
+          });
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        batch.forEach((unit, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) unit.resolve(o.value);
+          else unit.reject(o.error);
+        });
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
