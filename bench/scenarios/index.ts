@@ -2,6 +2,7 @@ import type { CryptoCeiling } from '../ceiling.js';
 import { federatedSignIn } from './federated-signin.js';
 import { auth0PasswordRealm } from './auth0-logins.js';
 import { auth0ClientCredentials, auth0RefreshToken } from './auth0-token-grants.js';
+import { syncRead, syncWrite } from './cognito-sync.js';
 
 export interface ScenarioResult {
   name: string;
@@ -15,4 +16,4 @@ export interface Scenario {
   run(ceiling: CryptoCeiling): Promise<ScenarioResult>;
 }
 
-export const scenarios: Scenario[] = [federatedSignIn, auth0PasswordRealm, auth0RefreshToken, auth0ClientCredentials];
+export const scenarios: Scenario[] = [federatedSignIn, auth0PasswordRealm, auth0RefreshToken, auth0ClientCredentials, syncRead, syncWrite];

@@ -6,6 +6,9 @@ import { hasSigV4, verifySigV4, type ResolvedCredential } from '../core/sigv4/in
 import type { Authenticate } from '../protocols/aws/surface.js';
 import type { BaseContext } from './context.js';
 
+/** STS sessions remembered per process (a few MB at most). */
+const SESSION_CACHE_MAX = 4096;
+
 function sameString(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -24,13 +27,28 @@ export function createAuthenticator(ctx: BaseContext): Authenticate {
     arn: rootArn(ctx.config.accountId),
     userId: ctx.config.accountId,
   };
+  /** Opened STS sessions by `<key id>\n<token>`, oldest first (insertion order). */
+  const sessionCache = new Map<string, ResolvedCredential & { expiresAt: number }>();
   const resolve = async (accessKeyId: string, sessionToken: string | undefined): Promise<ResolvedCredential | undefined> => {
     if (sameString(accessKeyId, ctx.root.accessKeyId)) {
       return { secretAccessKey: ctx.root.secretAccessKey, principal: rootPrincipal };
     }
     if (accessKeyId.startsWith('ASIA')) {
+      // A session token is the sealed session itself, so the same key id + token always opens
+      // to the same credential: remember it rather than decrypt and re-derive on each request.
+      // Expiry is still checked per request (the verifier compares expiresAt with its clock).
+      const id = `${accessKeyId}\n${sessionToken ?? ''}`;
+      const hit = sessionCache.get(id);
+      if (hit !== undefined) {
+        if (hit.expiresAt > ctx.clock.now()) return hit;
+        sessionCache.delete(id);
+      }
       const session = await ctx.sessions.resolve(accessKeyId, sessionToken);
-      return { secretAccessKey: session.secretAccessKey, principal: session.principal, expiresAt: session.principal.expiresAt };
+      const resolved = { secretAccessKey: session.secretAccessKey, principal: session.principal, expiresAt: session.principal.expiresAt };
+      sessionCache.delete(id);
+      if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
+      sessionCache.set(id, resolved);
+      return resolved;
     }
     return undefined;
   };

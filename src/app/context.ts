@@ -13,6 +13,8 @@ import { loadMasterKey, loadRootCredentials, type RootCredentials } from './secr
 /** Everything a surface needs, built once per process (the composition root). */
 export interface AppContext {
   config: ServeConfig;
+  /** The environment this server was started with (secrets, webhook targets); never logged. */
+  env: NodeJS.ProcessEnv;
   clock: Clock;
   logger: Logger;
   storage: Storage;
@@ -46,5 +48,5 @@ export async function createBaseContext(options: CreateContextOptions): Promise<
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.data });
   const keyRing = new SymmetricKeyRing(new KyselyKeyRepository(storage), master, clock);
   const sessions = new SessionIssuer(keyRing, clock);
-  return { config, clock, logger, storage, master, keyRing, sessions, root: root.value };
+  return { config, env, clock, logger, storage, master, keyRing, sessions, root: root.value };
 }

@@ -11,6 +11,7 @@ import { createCognitoIdentitySurface, registerCognitoIdentityRoutes } from '../
 import { createIamSurface } from '../surfaces/iam/surface.js';
 import { createStsSurface } from '../surfaces/sts/surface.js';
 import { registerAuth0Routes } from '../surfaces/auth0/routes.js';
+import { registerManagementRoutes } from '../surfaces/management/routes.js';
 import { createAuthenticator } from './authenticator.js';
 import { createBaseContext, type AppContext } from './context.js';
 import { wireIam } from './iam-wiring.js';
@@ -43,7 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const context: AppContext = { ...base, ...wireIam(base) };
   let ready = false;
   const tls = config.tls === 'auto' ? await ensureLocalTls(join(config.data, 'tls')) : undefined;
-  const syncWebhooks = createSyncWebhooks(context, options.env ?? process.env);
+  const syncWebhooks = createSyncWebhooks(context, context.env);
   const deps = {
     authenticate: createAuthenticator(base),
     now: () => context.clock.now(),
@@ -62,7 +63,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     deps,
     register: async (app) => {
       registerCognitoIdentityRoutes(app, context);
-      await registerAuth0Routes(app, context);
+      const auth0 = await registerAuth0Routes(app, context);
+      await registerManagementRoutes(app, context, auth0);
     },
     ready: () => ready,
   });

@@ -58,6 +58,11 @@ export function loadServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env
     workers: get('workers') as number,
     bodyLimit: get('body-limit') as number,
     logLevel: get('log-level') as ServeConfig['logLevel'],
+    auth0RateLimits: {
+      global: get('auth0-rate-limit') as number,
+      signup: get('auth0-signup-rate-limit') as number,
+      changePassword: get('auth0-change-password-rate-limit') as number,
+    },
   };
 }
 

@@ -22,6 +22,9 @@ export const serveOptions = {
   workers: { type: 'integer', default: 1, doc: 'Worker processes (node:cluster); 0 means one per CPU core.' },
   'body-limit': { type: 'integer', default: 1_048_576 * 2, doc: 'Largest request body accepted, in bytes.' },
   'log-level': { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], default: 'info', doc: 'Log level.' },
+  'auth0-rate-limit': { type: 'integer', default: 100_000, doc: 'Auth0 Authentication API requests per minute per IP, counted per worker (0: unlimited).' },
+  'auth0-signup-rate-limit': { type: 'integer', default: 10_000, doc: 'POST /dbconnections/signup per minute per IP, per worker (Auth0: 50; 0: unlimited).' },
+  'auth0-change-password-rate-limit': { type: 'integer', default: 10, doc: 'POST /dbconnections/change_password per minute per IP and email, per worker (0: unlimited).' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type ServeOptionName = keyof typeof serveOptions;
@@ -41,6 +44,8 @@ export interface ServeConfig {
   workers: number;
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Auth0 Authentication API rate limits, requests per minute (0: unlimited). */
+  auth0RateLimits: { global: number; signup: number; changePassword: number };
 }
 
 export const envName = (flag: string): string => `COGNATE_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -28,7 +28,18 @@ export interface OpenOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * SQLite's `synchronous` pragma (WAL mode). `full` fsyncs the WAL at every commit: a commit
+   * survives power loss. `normal` fsyncs only at checkpoints: still safe against process crashes
+   * (kill -9) and never corrupt, but the last commits before a power loss may be lost. Default `full`.
+   */
+  sqliteSynchronous?: SqliteSynchronous | undefined;
 }
+
+export type SqliteSynchronous = 'normal' | 'full';
+
+/** How long a SQLite writer waits for another process's write lock before SQLITE_BUSY, ms. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 // BIGINT columns hold epoch milliseconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -36,7 +47,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
-  const storage = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.dataDir);
+  const storage = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.dataDir, options.sqliteSynchronous ?? 'full');
   await storage.migrate();
   return storage;
 }
@@ -50,17 +61,19 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   }
 }
 
-function openSqlite(dataDir: string): Storage {
+function openSqlite(dataDir: string, synchronous: SqliteSynchronous): Storage {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'cognate.db');
   const database = new SQLite(file);
   // WAL lets every worker process read while one writes; NORMAL sync is durable in WAL
   // against process crashes (kill -9); FULL adds power-loss durability for each commit.
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 10000');
+  database.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const statements = new StatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  const writeLock = new SqliteWriteLock(database);
   return {
     db,
     dialect: 'sqlite',
@@ -77,13 +90,129 @@ function openSqlite(dataDir: string): Storage {
         throw e;
       }
     },
-    transaction: (fn) => runTransaction(db, 'begin immediate', fn),
+    transaction: (fn) => sqliteTransaction(db, writeLock, fn),
     close: () => db.destroy(),
   };
 }
 
+/**
+ * A SQLite Database whose `prepare` reuses statements: kysely prepares every query afresh, and
+ * compiling the SQL costs more than running most of ours. Statements are keyed by SQL text and
+ * reused (better-sqlite3 statements are re-executable with new parameters); the least recently
+ * used beyond `max` are dropped (and finalized when collected). A statement still iterating (a
+ * streamed query) is busy: a caller then gets a fresh, uncached one.
+ */
+export class StatementCache implements SqliteDatabase {
+  readonly #db: SQLite.Database;
+  readonly #max: number;
+  readonly #statements = new Map<string, SQLite.Statement>();
+
+  constructor(db: SQLite.Database, max = 500) {
+    this.#db = db;
+    this.#max = max;
+  }
+
+  /** Statements held. */
+  get size(): number {
+    return this.#statements.size;
+  }
+
+  prepare(text: string): SqliteStatement {
+    const cached = this.#statements.get(text);
+    if (cached !== undefined) {
+      if (cached.busy) return this.#db.prepare(text);
+      // Map order is the LRU order: move to the newest end.
+      this.#statements.delete(text);
+      this.#statements.set(text, cached);
+      return cached;
+    }
+    const fresh = this.#db.prepare(text);
+    this.#statements.set(text, fresh);
+    if (this.#statements.size > this.#max) this.#statements.delete(this.#statements.keys().next().value!);
+    return fresh;
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const isBusy = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+
+/**
+ * Takes SQLite's write lock (BEGIN IMMEDIATE) without blocking the event loop. better-sqlite3 is
+ * synchronous: under `busy_timeout` a process waiting for another process's write lock sleeps
+ * inside SQLite, its whole event loop stalled. Here the attempt does not wait (busy_timeout 0 for
+ * that one statement); while another process holds the lock, the caller retries after a short
+ * timer (1, 2, 3, 4, then every 5 ms), serving other requests meanwhile, and fails with the last
+ * SQLITE_BUSY after `timeoutMs`, as busy_timeout would. Other statements keep busy_timeout.
+ */
+export class SqliteWriteLock {
+  readonly #begin: SQLite.Statement;
+  readonly #noWait: SQLite.Statement;
+  readonly #wait: SQLite.Statement;
+
+  constructor(
+    database: SQLite.Database,
+    private readonly timeoutMs = SQLITE_BUSY_TIMEOUT_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#begin = database.prepare('BEGIN IMMEDIATE');
+    this.#noWait = database.prepare('PRAGMA busy_timeout = 0');
+    this.#wait = database.prepare(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  }
+
+  /** One attempt: true when the transaction began, false when another process holds the lock. */
+  tryBegin(): boolean {
+    this.#noWait.get();
+    try {
+      this.#begin.run();
+      return true;
+    } catch (e) {
+      if (isBusy(e)) return false;
+      throw e;
+    } finally {
+      this.#wait.get();
+    }
+  }
+
+  /** Runs `attempt` (which calls {@link tryBegin} on the connection) until it gets the lock or times out. */
+  async acquire<T>(attempt: () => Promise<{ began: true; value: T } | { began: false }>): Promise<T> {
+    const deadline = this.now() + this.timeoutMs;
+    for (let tries = 1; ; tries++) {
+      const outcome = await attempt();
+      if (outcome.began) return outcome.value;
+      if (this.now() >= deadline) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      await sleep(Math.min(tries, 5));
+    }
+  }
+}
+
+/** A SQLite transaction: the write lock up front (see {@link SqliteWriteLock}), the connection released while waiting for it. */
+function sqliteTransaction<T>(db: Kysely<Database>, lock: SqliteWriteLock, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return lock.acquire(() =>
+    db.connection().execute(async (conn): Promise<{ began: true; value: T } | { began: false }> => {
+      if (!lock.tryBegin()) return { began: false };
+      try {
+        const value = await fn(conn);
+        await sql.raw('commit').execute(conn);
+        return { began: true, value };
+      } catch (e) {
+        await sql.raw('rollback').execute(conn).catch(() => undefined);
+        throw e;
+      }
+    }),
+  );
+}
+
 function openPostgres(url: string, max: number): Storage {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client whose connection the server ends (restart, failover, DROP DATABASE … FORCE)
+  // emits 'error' on the pool; unhandled, that would crash the process. The pool discards the
+  // client and the next query gets a fresh connection.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -29,7 +29,7 @@ import {
   UntagResourceCommand,
   UpdateIdentityPoolCommand,
 } from '@aws-sdk/client-cognito-identity';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { createRemoteJWKSet, jwtVerify } from 'jose';

@@ -5,11 +5,10 @@
  * after the process started). The clock is the system clock plus an offset tests can move
  * (e.g. past oidc-provider's 60 s key-set re-check after a signing-key rotation).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManagementClient } from 'auth0';
+import { ManagementClient, ManagementError } from 'auth0';
 import { createLogger } from '../../src/app/logger.js';
 import { startServer, type RunningServer } from '../../src/app/server.js';
 import { loadServeConfig } from '../../src/config/load.js';
@@ -49,10 +48,11 @@ export async function startMgmtServer(): Promise<MgmtServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognate-mgmt-'));
   const config = loadServeConfig({ port: '0', data: dataDir, tls: 'auto' }, {});
   const clock = new OffsetClock();
-  const clientId = `mgmt${randomBytes(14).toString('hex')}`;
-  const clientSecret = randomBytes(48).toString('base64url');
-  const env = { COGNATE_MANAGEMENT_CLIENT_ID: clientId, COGNATE_MANAGEMENT_CLIENT_SECRET: clientSecret };
-  const server = await startServer({ config, logger: createLogger(process.env['COGNATE_TEST_LOG'] ?? 'silent'), env, clock });
+  const server = await startServer({ config, logger: createLogger(process.env['COGNATE_TEST_LOG'] ?? 'silent'), env: {}, clock });
+  // Bootstrap reads COGNATE_MANAGEMENT_CLIENT_* from process.env (not startServer's env): use the generated client's file.
+  const mgmt = JSON.parse(await readFile(join(dataDir, 'management-client.json'), 'utf8')) as { client_id: string; client_secret: string };
+  const clientId = mgmt.client_id;
+  const clientSecret = mgmt.client_secret;
   const f = fetchWithCa(await readFile(join(dataDir, 'tls', 'ca.pem'), 'utf8'));
   const domain = new URL(server.url).host;
   const issuer = `${server.url}/`;
@@ -109,4 +109,15 @@ export async function hostedLogin(t: MgmtServer, clientId: string, callback: str
   });
   jar.store(res);
   return { status: res.status, location: res.headers.get('location') ?? '' };
+}
+
+/** The error a ManagementClient call throws (v7 keeps Auth0's body on `body`); fails the test if the call succeeds. */
+export async function failure(p: Promise<unknown>): Promise<ManagementError & { body: { statusCode: number; error: string; message: string; errorCode?: string } }> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof ManagementError)) throw e;
+    return e as never;
+  }
+  throw new Error('expected the call to fail');
 }

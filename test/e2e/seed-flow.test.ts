@@ -22,7 +22,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Application } from '../../src/core/oauth/applications.js';
+import { patchApplication } from '../support/auth0-apps.js';
 import { startAuth0TestServer, type Auth0TestServer } from '../support/auth0-server.js';
 
 const REGION = 'us-east-1';
@@ -66,13 +66,10 @@ async function signIn(): Promise<string> {
 }
 
 /** The application's ID-token algorithm (no Management API yet: the stored application is edited). */
-async function setIdTokenAlg(alg: 'RS256' | 'HS256'): Promise<void> {
-  const db = t.server.context.storage.db;
-  const row = await db.selectFrom('auth0_clients').select('body').where('client_id', '=', app.clientId).executeTakeFirstOrThrow();
-  const body = JSON.parse(row.body) as Pick<Application, 'jwt_configuration'>;
-  body.jwt_configuration = { ...body.jwt_configuration, alg };
-  await db.updateTable('auth0_clients').set({ body: JSON.stringify(body) }).where('client_id', '=', app.clientId).execute();
-}
+const setIdTokenAlg = (alg: 'RS256' | 'HS256'): Promise<void> =>
+  patchApplication(t.server, app.clientId, (body) => {
+    body.jwt_configuration = { ...body.jwt_configuration, alg };
+  });
 
 /** GetId + GetCredentialsForIdentity with the ID token, then STS GetCallerIdentity with the credentials. */
 async function exchange(idToken: string): Promise<{ identityId: string; arn: string }> {

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect, runInChildProcesses } from '../../../test/support/storage.js';
 import type { Storage } from '../../storage/database.js';
 import { KyselyIdentityPoolRepository, KyselyIdentityRepository } from '../../storage/repositories/cognito-identity.js';
-import { KyselySigningKeyRepository } from '../../storage/repositories/signing-keys.js';
 import { systemClock } from '../clock.js';
 import type { AssumeRoleWithWebIdentityRequest } from '../credentials/ports.js';
 import { AppError, notAuthorized } from '../errors.js';

@@ -30,13 +30,13 @@ const sameLogin = (a: LoginKey, b: LoginKey): boolean => a.provider === b.provid
  * transaction, which the repository re-runs when a racing request linked the same login first.
  */
 export async function linkLogins(repo: IdentityRepository, req: LinkRequest): Promise<LinkResult> {
-  const linked = (await repo.peekLogins(req.poolId, req.logins)) ?? [];
-  const owners = new Set(linked.map((l) => l.identityId));
-  if (req.logins.length > 0 && linked.length === req.logins.length && owners.size === 1 && (req.anchorId === undefined || owners.has(req.anchorId))) {
-    return { identityId: linked[0]!.identityId, created: false };
-  }
+  const peeked = await repo.peekLogins(req.poolId, req.logins);
+  const settled = peeked && alreadyLinked(req, peeked);
+  if (settled) return { identityId: settled, created: false };
   return repo.transact(async (tx) => {
     const found = await tx.findLogins(req.poolId, req.logins);
+    const done = alreadyLinked(req, found);
+    if (done) return { identityId: done, created: false };
     const candidates = [...new Set([...(req.anchorId === undefined ? [] : [req.anchorId]), ...found.map((l) => l.identityId)])];
     const records = await tx.identities(candidates);
     if (req.anchorId !== undefined && !records.some((r) => r.id === req.anchorId)) throw new AppError('NotFound', `Identity '${req.anchorId}' not found.`);
@@ -63,6 +63,14 @@ export async function mergeIdentities(repo: IdentityRepository, poolId: string, 
     if (!destination || !source) throw new AppError('NotFound', 'The identity to merge no longer exists.');
     await mergeInto(tx, poolId, destination, [source], [], developerProvider, now);
   });
+}
+
+/** The one identity every login is already linked to (and the anchor, if any), else undefined: nothing to write. */
+function alreadyLinked(req: LinkRequest, linked: LinkedLogin[]): string | undefined {
+  const owners = new Set(linked.map((l) => l.identityId));
+  const [owner] = owners;
+  if (req.logins.length === 0 || linked.length !== req.logins.length || owners.size !== 1) return undefined;
+  return req.anchorId === undefined || req.anchorId === owner ? owner : undefined;
 }
 
 /** The oldest authenticated identity; a guest only when every candidate is a guest. */

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CompactSign } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp, type HostileToken, type TestIdp } from '../../../test/support/oidc-idp.js';
 import { ensureLocalTls, type LocalTls } from '../tls/local-ca.js';
@@ -120,6 +121,32 @@ describe('validateIdToken against a third-party IdP over http on loopback', () =
     const es = await idp.mint({}, { key: idp.keys[1] });
     const e = await refusal(validate(es, provider, { now, algorithms: ['RS256', 'RS384', 'RS512'] }));
     expect(e.reason).toBe('unsupportedAlg');
+  });
+
+  it('pins the signature check to the header alg and the key type (alg confusion, crit)', async () => {
+    // Same payload and signature under another header: the signature no longer matches.
+    const relabel = (token: string, header: Record<string, unknown>): string =>
+      [Buffer.from(JSON.stringify(header)).toString('base64url'), ...token.split('.').slice(1)].join('.');
+    const rs = await idp.mint();
+    const es = await idp.mint({}, { key: idp.keys[1] });
+    const cases: [string, string][] = [
+      [relabel(rs, { alg: 'RS512', kid: 'rs-1' }), 'badSignature'], // another hash, same RSA key
+      [relabel(rs, { alg: 'ES256', kid: 'rs-1' }), 'badSignature'], // an RSA key never verifies ES*
+      [relabel(es, { alg: 'RS256', kid: 'es-1' }), 'badSignature'], // an EC key never verifies RS*
+      [relabel(es, { alg: 'ES384', kid: 'es-1' }), 'badSignature'], // nor another curve's ES*
+      [relabel(rs, { alg: 'PS256', kid: 'rs-1' }), 'unsupportedAlg'],
+      [relabel(rs, { alg: 'HS256', kid: 'rs-1' }), 'unsupportedAlg'],
+      [relabel(rs, { alg: 'none', kid: 'rs-1' }), 'unsupportedAlg'],
+      [`${rs.split('.').slice(0, 2).join('.')}.`, 'badSignature'], // signature stripped
+    ];
+    for (const [token, reason] of cases) expect((await refusal(validate(token, provider, { now }))).reason).toBe(reason);
+    // A correctly signed token declaring a critical extension we do not implement is refused.
+    const crit = await new CompactSign(Buffer.from(JSON.stringify({ iss: idp.issuer, sub: 'u', aud: idp.clientId, exp: Math.floor(now / 1000) + 60 })))
+      .setProtectedHeader({ alg: 'RS256', kid: 'rs-1', crit: ['urn:example:x'], 'urn:example:x': 1 })
+      .sign(idp.keys[0]!.privateKey, { crit: { 'urn:example:x': true } });
+    const critRefusal = await refusal(validate(crit, provider, { now }));
+    expect(critRefusal.reason).toBe('badSignature');
+    expect(critRefusal.message).toMatch(/critical/);
   });
 
   it('refetches once for an unknown kid after rotation, rate-limited to once per 30 s', async () => {

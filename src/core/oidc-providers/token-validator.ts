@@ -5,7 +5,7 @@
  * The checks run in the order of aws-apis.md §2.1, so the first failure is the one AWS would name:
  * parse → `iss` → JWKS → `alg` → key by `kid` → signature → `aud`/`azp` → `sub` → `exp`/`nbf`/`iat`.
  */
-import { compactVerify, type CompactJWSHeaderParameters, type JWTPayload } from 'jose';
+import type { CompactJWSHeaderParameters, JWTPayload } from 'jose';
 import { TokenValidationError, type TokenValidationFacts, type TokenValidationReason } from './errors.js';
 import { acceptedIssuers } from './issuer.js';
 import { JwksCache } from './jwks-cache.js';
@@ -81,6 +81,17 @@ const decodeSegment = (segment: string): Json | undefined => {
     return undefined;
   }
 };
+
+/** {@link acceptedIssuers} per provider key, memoised (it parses a URL): few providers, many sign-ins. */
+const issuersByKey = new Map<string, readonly string[]>();
+function issuersOf(issuerKey: string): readonly string[] {
+  let issuers = issuersByKey.get(issuerKey);
+  if (issuers === undefined) {
+    if (issuersByKey.size >= 1000) issuersByKey.clear();
+    issuersByKey.set(issuerKey, (issuers = acceptedIssuers(issuerKey)));
+  }
+  return issuers;
+}
 
 const numeric = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -167,7 +178,7 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions = {}): I
     });
 
     // 2. The issuer must be the provider's.
-    if (iss === undefined || !acceptedIssuers(provider.issuerKey).includes(iss)) {
+    if (iss === undefined || !issuersOf(provider.issuerKey).includes(iss)) {
       return fail('issuerMismatch', `iss ${JSON.stringify(iss)} is not the provider ${provider.issuerKey}`);
     }
 
@@ -204,24 +215,29 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions = {}): I
       return fail('badSignature', `key ${JSON.stringify(kid)} cannot verify ${alg}`);
     }
 
-    // 5. Signature, with the algorithm pinned to the one checked above.
-    let protectedHeader: CompactJWSHeaderParameters | undefined;
+    // 5. Signature, with the algorithm pinned to the one checked above and to the key's type.
+    // No JWS extension is understood, so a token declaring critical ones (`crit`, e.g. an
+    // unencoded payload) is refused, as RFC 7515 §4.1.11 requires.
+    if (header['crit'] !== undefined) return fail('badSignature', 'the token declares critical header parameters');
+    const dot = token.lastIndexOf('.');
+    const signingInput = Buffer.from(token.slice(0, dot), 'latin1');
+    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    let verified = false;
     let lastError: unknown;
     for (const entry of lookup.keys) {
       try {
-        ({ protectedHeader } = await compactVerify(token, await keySet.key(entry, alg), { algorithms: [alg] }));
-        break;
+        if ((verified = keySet.verify(entry, alg, signingInput, signature))) break;
       } catch (e) {
         lastError = e;
       }
     }
-    if (protectedHeader === undefined) return fail('badSignature', 'signature verification failed', {}, lastError);
+    if (!verified) return fail('badSignature', 'signature verification failed', {}, lastError);
 
     // 6. Audience; 7. subject and times.
     const aud = checkAudience(payload, provider.clientIds, validation.requireAud ?? true, fail);
     const sub = checkSubjectAndTimes(payload, nowSeconds, validation.skewSeconds ?? 300, fail);
 
-    return { header: { ...protectedHeader, alg }, claims: { ...payload, iss, sub, aud } as ValidatedClaims };
+    return { header: { ...(header as CompactJWSHeaderParameters), alg }, claims: { ...payload, iss, sub, aud } as ValidatedClaims };
   };
 }
 

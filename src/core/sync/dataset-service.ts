@@ -1,6 +1,6 @@
 import { datasetNotFound } from './datasets.js';
 import { outboxEntriesFor } from './events.js';
-import { absorbMerged, findIdentity, identityNotFound, requireLiveIdentity, type SyncDeps } from './identities.js';
+import { absorbInto, findIdentity, identityNotFound, requireLiveIdentity, type SyncDeps } from './identities.js';
 import { pageSize, SYNC_LIMITS } from './limits.js';
 import type { UsageTotals } from './ports.js';
 import type { DatasetRef } from './record-service.js';
@@ -17,7 +17,7 @@ export class DatasetService {
     const cursor = q.nextToken ? await this.deps.tokens.openPage(q.nextToken, scope) : undefined;
     const identity = await findIdentity(this.deps, poolId, identityId);
     if (!identity) return { datasets: [], nextToken: undefined };
-    await absorbMerged(this.deps, identity.mergedInto ?? identity.id);
+    await absorbInto(this.deps, identity);
     const rows = await this.deps.repo.datasets.listDatasets(identityId, cursor?.afterKey, limit + 1);
     const datasets = rows.slice(0, limit);
     const last = datasets[datasets.length - 1];
@@ -28,7 +28,7 @@ export class DatasetService {
   async describe(ref: DatasetRef): Promise<DatasetState> {
     const identity = await findIdentity(this.deps, ref.poolId, ref.identityId);
     if (!identity) throw identityNotFound(ref.identityId);
-    await absorbMerged(this.deps, identity.mergedInto ?? identity.id);
+    await absorbInto(this.deps, identity);
     const d = await this.deps.repo.datasets.dataset(ref.identityId, ref.datasetName);
     if (!d || d.deleted) throw datasetNotFound(ref.identityId, ref.datasetName);
     return d;
@@ -71,7 +71,7 @@ export class DatasetService {
   async identityUsage(poolId: string, identityId: string): Promise<UsageTotals> {
     const identity = await findIdentity(this.deps, poolId, identityId);
     if (!identity) throw identityNotFound(identityId);
-    await absorbMerged(this.deps, identity.mergedInto ?? identity.id);
+    await absorbInto(this.deps, identity);
     return this.deps.repo.datasets.identityUsage(identityId);
   }
 }

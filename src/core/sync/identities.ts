@@ -30,8 +30,15 @@ export async function requireLiveIdentity(deps: SyncDeps, poolId: string, identi
   const row = await findIdentity(deps, poolId, identityId);
   if (!row) throw identityNotFound(identityId);
   if (row.mergedInto) throw new AppError('NotFound', `Identity ${identityId} was merged into ${row.mergedInto}`);
-  await absorbMerged(deps, row.id);
+  await absorbInto(deps, row);
   return row;
+}
+
+/** {@link absorbMerged} for the identity that now holds `identity`'s data, when anything may wait. */
+export async function absorbInto(deps: SyncDeps, identity: IdentityRef): Promise<void> {
+  // The identity row says whether anything was merged into it: most requests need no more reads.
+  if (identity.mergedInto === null && !identity.hasMerged) return;
+  await absorbMerged(deps, identity.mergedInto ?? identity.id);
 }
 
 /**

@@ -6,6 +6,8 @@ export interface IdentityRef {
   poolId: string;
   /** Set when this identity was merged into another (aws-apis.md §1.5). */
   mergedInto: string | null;
+  /** Whether other identities were merged into this one (their datasets may wait to be absorbed, §7.5). */
+  hasMerged: boolean;
 }
 
 export interface UsageTotals {
@@ -32,6 +34,8 @@ export interface DatasetStore {
 
   /** With `forUpdate`, the row stays locked (PostgreSQL) until the transaction ends. */
   dataset(identityId: string, name: string, options?: { forUpdate?: boolean }): Promise<DatasetState | undefined>;
+  /** What ListRecords reads in one go: the dataset (live or not) and {@link mergedCopies} of its name. */
+  datasetWithCopies(identityId: string, name: string): Promise<{ dataset: DatasetState | undefined; mergedCopies: string[] }>;
   /** Live datasets in name order, after `after`. */
   listDatasets(identityId: string, after: string | undefined, limit: number): Promise<DatasetState[]>;
   countLiveDatasets(identityId: string): Promise<number>;

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { freshDataset, listView } from './datasets.js';
 import { outboxEntriesFor } from './events.js';
-import { absorbMerged, findIdentity, requireLiveIdentity, type SyncDeps } from './identities.js';
+import { absorbInto, findIdentity, requireLiveIdentity, type SyncDeps } from './identities.js';
 import { pageSize, SYNC_LIMITS, tooManyDatasets } from './limits.js';
 import { applyPatches } from './patches.js';
 import type { DatasetState, RecordPatch, SyncRecord } from './types.js';
@@ -41,8 +41,8 @@ export class RecordService {
     const limit = pageSize(q.maxResults, SYNC_LIMITS.maxRecordsPage);
     // ListRecords has no ResourceNotFound (§7.1): an unknown identity just has no datasets.
     const identity = await findIdentity(this.deps, ref.poolId, ref.identityId);
-    if (identity) await absorbMerged(this.deps, identity.mergedInto ?? identity.id);
-    const dataset = identity ? await repo.datasets.dataset(ref.identityId, ref.datasetName) : undefined;
+    if (identity) await absorbInto(this.deps, identity);
+    const { dataset, mergedCopies: merged } = identity ? await repo.datasets.datasetWithCopies(ref.identityId, ref.datasetName) : { dataset: undefined, mergedCopies: [] };
     const view = listView(dataset, lastSyncCount);
     const scope = `${ref.poolId}/${ref.identityId}/${ref.datasetName}/${lastSyncCount}`;
     // One count snapshot for every page: records written after it wait for the next sync.
@@ -53,7 +53,6 @@ export class RecordService {
     const records = rows.slice(0, limit);
     const last = records[records.length - 1];
     const nextToken = rows.length > limit && last ? await tokens.issuePage(scope, { snapshot, afterCount: last.syncCount, afterKey: last.key }) : undefined;
-    const merged = identity ? await repo.datasets.mergedCopies(ref.identityId, ref.datasetName) : [];
     return {
       records,
       nextToken,

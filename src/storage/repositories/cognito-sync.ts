@@ -4,7 +4,7 @@ import type { DatasetState, SyncRecord } from '../../core/sync/types.js';
 import type { Dialect, Storage } from '../database.js';
 import type { Database } from '../schema.js';
 import { KyselyOutboxWriter, KyselyPoolStore } from './cognito-sync-pools.js';
-import { fromDataset, keyHash, toDataset, toRecord } from './cognito-sync-rows.js';
+import { fromDataset, keyHash, RECORD_COLUMNS, toDataset, toRecord } from './cognito-sync-rows.js';
 
 /** Datasets and records on either dialect; bound to the pool or to one transaction. */
 export class KyselyDatasetStore implements DatasetStore {
@@ -14,8 +14,14 @@ export class KyselyDatasetStore implements DatasetStore {
   ) {}
 
   async identity(identityId: string): Promise<IdentityRef | undefined> {
-    const r = await this.db.selectFrom('identities').select(['id', 'pool_id', 'merged_into']).where('id', '=', identityId).executeTakeFirst();
-    return r && { id: r.id, poolId: r.pool_id, mergedInto: r.merged_into };
+    const r = await this.db
+      .selectFrom('identities')
+      .select(['id', 'pool_id', 'merged_into'])
+      .select((eb) => eb.exists(eb.selectFrom('identities as m').select('m.id').whereRef('m.merged_into', '=', 'identities.id')).as('has_merged'))
+      .where('id', '=', identityId)
+      .executeTakeFirst();
+    // EXISTS is 0/1 on SQLite, a boolean on PostgreSQL.
+    return r && { id: r.id, poolId: r.pool_id, mergedInto: r.merged_into, hasMerged: Boolean(r.has_merged) };
   }
 
   async identitiesMergedInto(identityId: string): Promise<string[]> {
@@ -42,6 +48,19 @@ export class KyselyDatasetStore implements DatasetStore {
     if (options.forUpdate && this.dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
     return r && toDataset(r);
+  }
+
+  async datasetWithCopies(identityId: string, name: string): Promise<{ dataset: DatasetState | undefined; mergedCopies: string[] }> {
+    // One read of the identity's few dataset rows instead of two queries (ListRecords' hot path).
+    const rows = await this.db
+      .selectFrom('sync_datasets')
+      .selectAll()
+      .where('identity_id', '=', identityId)
+      .where((eb) => eb.or([eb('name', '=', name), eb.and([eb('merged_base', '=', name), eb('deleted', '=', 0)])]))
+      .orderBy('name')
+      .execute();
+    const row = rows.find((r) => r.name === name);
+    return { dataset: row && toDataset(row), mergedCopies: rows.filter((r) => r.merged_base === name && r.deleted === 0).map((r) => r.name) };
   }
 
   async listDatasets(identityId: string, after: string | undefined, limit: number): Promise<DatasetState[]> {
@@ -88,7 +107,7 @@ export class KyselyDatasetStore implements DatasetStore {
     const out: SyncRecord[] = [];
     for (let i = 0; i < keys.length; i += 500) {
       const hashes = keys.slice(i, i + 500).map(keyHash);
-      const rows = await this.db.selectFrom('sync_records').selectAll().where('identity_id', '=', identityId).where('dataset_name', '=', name).where('key_hash', 'in', hashes).execute();
+      const rows = await this.db.selectFrom('sync_records').select(RECORD_COLUMNS).where('identity_id', '=', identityId).where('dataset_name', '=', name).where('key_hash', 'in', hashes).execute();
       out.push(...rows.map(toRecord));
     }
     return out;
@@ -99,7 +118,7 @@ export class KyselyDatasetStore implements DatasetStore {
     const afterHash = after.key === null ? null : keyHash(after.key);
     const rows = await this.db
       .selectFrom('sync_records')
-      .selectAll()
+      .select(RECORD_COLUMNS)
       .where('identity_id', '=', identityId)
       .where('dataset_name', '=', name)
       .where('sync_count', '<=', upTo)

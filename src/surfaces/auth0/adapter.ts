@@ -1,6 +1,7 @@
 import type { ApplicationRepository } from '../../core/oauth/applications.js';
 import type { KyselyOidcPayloadRepository } from '../../storage/repositories/auth0-oidc-payloads.js';
 import { toClientMetadata } from './client-metadata.js';
+import { RefreshReuseLeeway } from './refresh-leeway.js';
 
 type Payload = Record<string, unknown>;
 
@@ -11,6 +12,7 @@ type Payload = Record<string, unknown>;
  * registration.
  */
 export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: ApplicationRepository, now: () => number) {
+  const leeway = new RefreshReuseLeeway(payloads, apps, now);
   return class StorageAdapter {
     constructor(private readonly model: string) {}
 
@@ -30,7 +32,9 @@ export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: Appl
         const found = await apps.find(id);
         return found && toClientMetadata(found.app, found.secret);
       }
-      return this.#withConsumed(await payloads.find(this.model, 'id', id));
+      const record = await payloads.find(this.model, 'id', id);
+      if (this.model === 'RefreshToken' && record && (await leeway.tolerated(id, record))) return record.payload;
+      return this.#withConsumed(record);
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
@@ -42,7 +46,8 @@ export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: Appl
     }
 
     async consume(id: string): Promise<void> {
-      await payloads.consume(this.model, id);
+      if (this.model === 'RefreshToken') await leeway.consume(id);
+      else await payloads.consume(this.model, id);
     }
 
     async destroy(id: string): Promise<void> {

@@ -3,6 +3,13 @@ import { accessTokenLifetime } from '../../core/oauth/token-lifetimes.js';
 import { auth0Error } from './errors.js';
 import type { Auth0Services } from './services.js';
 
+/** Tokens issued by /authorize itself (implicit, hybrid), including its resumption after the login page. */
+export const fromAuthorizationEndpoint = (route: string | undefined): boolean => route === 'authorization' || route === 'resume';
+
+/** The Management API scopes a user's own token may carry. */
+const CURRENT_USER_SCOPES =
+  'read:current_user update:current_user_identities create:current_user_metadata update:current_user_metadata delete:current_user_metadata create:current_user_device_credentials delete:current_user_device_credentials';
+
 /**
  * Auth0's `audience` parameter mapped onto RFC 8707 resource indicators (oidc-provider's
  * resourceIndicators feature): no audience and no tenant default_audience means an opaque
@@ -31,11 +38,15 @@ export function resourceIndicators(s: Auth0Services) {
           );
         }
         scope = grant.scope.join(' ');
+      } else if (identifier === `${s.issuer()}api/v2/`) {
+        // Users never get the Management API's machine scopes; Auth0 grants them only the
+        // current-user scopes (§4.1). Everything else needs a client grant (client_credentials).
+        scope = CURRENT_USER_SCOPES;
       }
       return {
         scope,
         audience: identifier,
-        accessTokenTTL: accessTokenLifetime(api, ctx.oidc.route === 'authorization'),
+        accessTokenTTL: accessTokenLifetime(api, fromAuthorizationEndpoint(ctx.oidc.route)),
         accessTokenFormat: 'jwt',
         jwt: { sign: { alg: 'RS256' } },
       };

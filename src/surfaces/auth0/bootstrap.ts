@@ -16,7 +16,7 @@ const announce = (s: Auth0Services, text: string): void => {
  * unique keys): the tenant row, the `Username-Password-Authentication` database connection, the
  * Management API machine-to-machine client and a "Default App" for local development.
  */
-export async function bootstrapTenant(s: Auth0Services, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function bootstrapTenant(s: Auth0Services, env: NodeJS.ProcessEnv = s.ctx.env): Promise<void> {
   const now = s.ctx.clock.now();
   // Deviation: Auth0 tenants start without a default directory; ours names the database
   // connection so that the plain `password` grant works out of the box (§10.29).

@@ -2,7 +2,7 @@ import { GRANT, type Application } from '../../core/oauth/applications.js';
 import { idTokenLifetime, refreshTokenLifetime } from '../../core/oauth/token-lifetimes.js';
 
 /** Auth0 settings carried as extra client metadata (declared in provider.ts). */
-export const EXTRA_CLIENT_METADATA = ['app_type', 'refresh_token_rotation', 'is_first_party', 'id_token_lifetime', 'refresh_token_lifetime', 'cors_origins', 'web_origins'];
+export const EXTRA_CLIENT_METADATA = ['app_type', 'refresh_token_rotation', 'is_first_party', 'id_token_lifetime', 'refresh_token_lifetime', 'cors_origins', 'web_origins', 'ip_header_trusted'];
 
 /** Grant types this server implements; others an Auth0 client may list (MFA, passwordless…) are ignored. */
 const SUPPORTED_GRANTS = new Set<string>(Object.values(GRANT));
@@ -64,5 +64,6 @@ export function toClientMetadata(app: Application, secret: string | null): Recor
     // oidc-provider's clientBasedCORS is synchronous: the origins travel with the client.
     cors_origins: [...corsOrigins(app)],
     web_origins: [...app.web_origins],
+    ip_header_trusted: app.is_token_endpoint_ip_header_trusted,
   };
 }

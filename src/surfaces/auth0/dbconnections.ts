@@ -4,7 +4,7 @@ import { corsOrigins } from './client-metadata.js';
 import { legacyError, type LegacyError } from './errors.js';
 import { AUTH0_PREFLIGHT_HEADERS, clientIp, corsHeaders, parseBody, str, tooManyRequests } from './http.js';
 import { RESET_SENT_TEXT, sendResetMail } from './password-mail.js';
-import { rateLimitHeaders, RATE_RULES } from './rate-limit.js';
+import { rateLimitHeaders } from './rate-limit.js';
 import type { Auth0Services } from './services.js';
 import { logPasswordChangeRequest, logSignup } from '../management/auth0-log-hooks.js';
 
@@ -37,7 +37,7 @@ export function registerDbConnectionRoutes(app: FastifyInstance, s: Auth0Service
   app.post('/dbconnections/signup', async (req, reply) => {
     const body = parseBody(req);
     const h = await cors(s, req, body);
-    const rate = s.limiter.hit(`signup:${clientIp(req)}`, RATE_RULES.signup);
+    const rate = s.limiter.hit(`signup:${clientIp(req)}`, s.rateRules.signup);
     if (!rate.allowed) return tooManyRequests(reply.headers(h), rate);
     if (!body) return send(reply, h, legacyError(400, 'BadRequestError', 'invalid_body', 'Invalid JSON body'));
     const target = await resolve(s, body);
@@ -87,7 +87,7 @@ export function registerDbConnectionRoutes(app: FastifyInstance, s: Auth0Service
     if (!body) return send(reply, h, legacyError(400, 'BadRequestError', 'invalid_body', 'Invalid JSON body'));
     const email = str(body['email']);
     if (!email) return send(reply, h, legacyError(400, 'BadRequestError', 'invalid_request', 'Missing required property: email'));
-    const rate = s.limiter.hit(`change_password:${clientIp(req)}:${email.toLowerCase()}`, RATE_RULES.changePassword);
+    const rate = s.limiter.hit(`change_password:${clientIp(req)}:${email.toLowerCase()}`, s.rateRules.changePassword);
     if (!rate.allowed) return tooManyRequests(reply.headers(h), rate);
     const target = await resolve(s, body);
     if ('statusCode' in target) return send(reply, h, target);

@@ -4,7 +4,7 @@ import { loginCsp } from '../../login/html.js';
 import { LIFETIMES } from '../../core/oauth/token-lifetimes.js';
 import { findAccount, SCOPE_CLAIMS } from './account.js';
 import { adapterFactory } from './adapter.js';
-import { resourceIndicators } from './audience.js';
+import { fromAuthorizationEndpoint, resourceIndicators } from './audience.js';
 import { EXTRA_CLIENT_METADATA } from './client-metadata.js';
 import { rewriteOAuthErrors, stashError } from './errors.js';
 import { loadExistingGrant } from './grant-policy.js';
@@ -90,7 +90,7 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
     },
     ttl: {
       AccessToken: (ctx: KoaContext, token: { resourceServer?: { accessTokenTTL?: number } }) =>
-        token.resourceServer?.accessTokenTTL ?? (ctx?.oidc?.route === 'authorization' ? LIFETIMES.userinfoAccessTokenImplicit : LIFETIMES.userinfoAccessToken),
+        token.resourceServer?.accessTokenTTL ?? (fromAuthorizationEndpoint(ctx?.oidc?.route) ? LIFETIMES.userinfoAccessTokenImplicit : LIFETIMES.userinfoAccessToken),
       AuthorizationCode: LIFETIMES.authorizationCode,
       ClientCredentials: (_ctx: KoaContext, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86_400,
       IdToken: (_ctx: KoaContext, _token: unknown, client: ClientInstance) => num(client['id_token_lifetime'], LIFETIMES.idToken),

@@ -1,7 +1,8 @@
 /**
  * Authentication API rate limits (auth0-api.md §5 "Rate limits", §1.1 headers): fixed windows
- * per bucket key, in process memory (each worker counts its own share). Defaults are generous
- * so that benchmarks of legitimate traffic are never capped; tighten with COGNATE_AUTH0_RATE_* later.
+ * per bucket key, in process memory (each worker counts its own share). Limits come from the
+ * config (`--auth0-rate-limit`, `--auth0-signup-rate-limit`, `--auth0-change-password-rate-limit`,
+ * env COGNATE_AUTH0_*); the defaults are generous so that benchmarks of legitimate traffic are never capped.
  */
 export interface RateRule {
   limit: number;
@@ -16,22 +17,30 @@ export interface RateDecision {
   reset: number;
 }
 
-export const RATE_RULES = {
-  /** every Authentication API request, per IP */
-  global: { limit: 100_000, windowMs: 60_000 },
-  /** /dbconnections/change_password per IP + email: Auth0's burst of 10, then 1/min (§1.8) */
-  changePassword: { limit: 10, windowMs: 60_000 },
-  /** /dbconnections/signup per IP (Auth0: 50/min; raised for load tests) */
-  signup: { limit: 10_000, windowMs: 60_000 },
-} as const satisfies Record<string, RateRule>;
+export type RateRuleName = 'global' | 'signup' | 'changePassword';
+export type RateRules = Record<RateRuleName, RateRule>;
+
+/** The rules from the configured per-minute limits (config `--auth0-*rate-limit`; 0 means unlimited). */
+export function rateRules(perMinute: Record<RateRuleName, number>): RateRules {
+  return {
+    /** every Authentication API request, per IP */
+    global: { limit: perMinute.global, windowMs: 60_000 },
+    /** /dbconnections/signup per IP (Auth0: 50/min) */
+    signup: { limit: perMinute.signup, windowMs: 60_000 },
+    /** /dbconnections/change_password per IP + email: Auth0's burst of 10 (§1.8) */
+    changePassword: { limit: perMinute.changePassword, windowMs: 60_000 },
+  };
+}
 
 export class RateLimiter {
   readonly #windows = new Map<string, { start: number; count: number }>();
 
   constructor(private readonly now: () => number) {}
 
+  /** Counts one hit of `key` under `rule`; a limit of 0 is unlimited (never counted). */
   hit(key: string, rule: RateRule): RateDecision {
     const now = this.now();
+    if (rule.limit === 0) return { allowed: true, limit: 0, remaining: 0, reset: Math.ceil((now + rule.windowMs) / 1000) };
     let w = this.#windows.get(key);
     if (!w || now - w.start >= rule.windowMs) {
       w = { start: now, count: 0 };
@@ -47,8 +56,6 @@ export class RateLimiter {
   }
 }
 
-export const rateLimitHeaders = (d: RateDecision): Record<string, string> => ({
-  'x-ratelimit-limit': String(d.limit),
-  'x-ratelimit-remaining': String(d.remaining),
-  'x-ratelimit-reset': String(d.reset),
-});
+/** X-RateLimit-* headers of a decision; none for an unlimited rule. */
+export const rateLimitHeaders = (d: RateDecision): Record<string, string> =>
+  d.limit === 0 ? {} : { 'x-ratelimit-limit': String(d.limit), 'x-ratelimit-remaining': String(d.remaining), 'x-ratelimit-reset': String(d.reset) };

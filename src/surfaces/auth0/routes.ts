@@ -8,7 +8,6 @@ import { clientIp, tooManyRequests } from './http.js';
 import { registerInteractionRoutes } from './interactions.js';
 import { registerLogoutRoutes } from './logout.js';
 import { isProviderPath, mountProvider, ProviderHolder } from './mount.js';
-import { RATE_RULES } from './rate-limit.js';
 import { registerResetPasswordRoutes } from './reset-password.js';
 import { createAuth0Services, type Auth0Services } from './services.js';
 
@@ -28,7 +27,7 @@ export async function registerAuth0Routes(app: FastifyInstance, ctx: AppContext)
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?', 1)[0] ?? '';
     if (!isProviderPath(path) && !AUTH0_PREFIXES.some((p) => path.startsWith(p))) return;
-    const decision = s.limiter.hit(`global:${clientIp(req)}`, RATE_RULES.global);
+    const decision = s.limiter.hit(`global:${clientIp(req)}`, s.rateRules.global);
     if (!decision.allowed) return tooManyRequests(reply, decision);
   });
   mountProvider(app, s, holder);

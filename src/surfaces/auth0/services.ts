@@ -19,7 +19,7 @@ import { KyselyTenantRepository } from '../../storage/repositories/auth0-tenant.
 import { KyselyUserRepository } from '../../storage/repositories/auth0-users.js';
 import { KyselySigningKeyRepository } from '../../storage/repositories/signing-keys.js';
 import { Outbox } from './outbox.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, rateRules, type RateRules } from './rate-limit.js';
 
 /** Purpose of the tenant's ID-token signing keys in the `keys` table (auth0-api.md §2.4). */
 export const SIGNING_PURPOSE = 'auth0-signing';
@@ -45,6 +45,8 @@ export interface Auth0Services {
   signingRepo: KyselySigningKeyRepository;
   outbox: Outbox;
   limiter: RateLimiter;
+  /** Authentication API limits from the config (§5). */
+  rateRules: RateRules;
   signup: DatabaseSignup;
   reset: PasswordReset;
 }
@@ -80,6 +82,7 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
     signingRepo,
     outbox: new Outbox(ctx.config.data, ctx.logger, now),
     limiter: new RateLimiter(now),
+    rateRules: rateRules(ctx.config.auth0RateLimits),
     signup: new DatabaseSignup(users, hasher, clock),
     reset: new PasswordReset(users, connections, tickets, hasher, guard, clock),
   };

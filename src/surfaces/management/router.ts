@@ -57,11 +57,13 @@ export function sendBoom(reply: FastifyReply, b: Boom, headers: Record<string, s
 }
 
 /** Framework errors on our routes (body too large, bad content length) in the Boom shape, never the AWS one. */
-function frameworkError(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const code = error.code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendBoom(reply, toBoom(new AppError('PayloadTooLarge', 'Payload content length greater than maximum allowed: 1048576')));
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return sendBoom(reply, boom(error.statusCode === 413 ? 413 : 400, 'Bad Request', 'invalid_body'));
-  return sendBoom(reply, boom(500, 'Internal error', 'internal_error'));
+function frameworkError(m: Mgmt) {
+  return (error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendBoom(reply, toBoom(new AppError('PayloadTooLarge', `Payload content length greater than maximum allowed: ${BODY_LIMIT}`)));
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return sendBoom(reply, boom(400, 'Bad Request', 'invalid_body'));
+    m.s.ctx.logger.error({ err: { message: error.message, stack: error.stack }, path: req.url.split('?', 1)[0] }, 'management api framework error');
+    return sendBoom(reply, boom(500, 'Internal error', 'internal_error'));
+  };
 }
 
 /** Mounts operations: rate limit, bearer auth, scope check, body parsing, Boom errors, `sapi`/`fapi` events. */
@@ -71,7 +73,7 @@ export function mountOperations(app: FastifyInstance, m: Mgmt, ops: readonly Ope
       method: op.method,
       url: `${PREFIX}${op.path}`,
       bodyLimit: BODY_LIMIT,
-      errorHandler: frameworkError,
+      errorHandler: frameworkError(m),
       handler: async (req, reply) => {
         let rate: RateDecision | undefined;
         let caller: Caller | undefined;
@@ -103,7 +105,7 @@ export function mountOperations(app: FastifyInstance, m: Mgmt, ops: readonly Ope
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: `${PREFIX}/*`,
     bodyLimit: BODY_LIMIT,
-    errorHandler: frameworkError,
+    errorHandler: frameworkError(m),
     handler: async (_req, reply) => sendBoom(reply, boom(404, 'Not Found')),
   });
 }

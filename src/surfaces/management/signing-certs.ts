@@ -53,7 +53,8 @@ async function build(s: Auth0Services, row: StoredKey): Promise<KeyCertificate> 
   const sha1 = createHash('sha1').update(Buffer.from(cert.rawData)).digest('hex').toUpperCase();
   return {
     cert: cert.toString('pem'),
-    pkcs7: new x509.X509Certificates([cert]).export('pem'),
+    // RFC 7468 allows either label; Auth0 (and OpenSSL) use the traditional PKCS7 one.
+    pkcs7: new x509.X509Certificates([cert]).export('pem').replace(/-----(BEGIN|END) CMS-----/g, '-----$1 PKCS7-----'),
     fingerprint: sha1.match(/../g)?.join(':') ?? sha1,
     thumbprint: sha1,
   };

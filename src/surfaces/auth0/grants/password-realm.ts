@@ -6,6 +6,7 @@ import { findAccount } from '../account.js';
 import { resourceIndicators } from '../audience.js';
 import { logLogin } from '../../management/auth0-log-hooks.js';
 import { auth0Error } from '../errors.js';
+import { endUserIp } from '../forwarded-for.js';
 import type { Auth0Services } from '../services.js';
 
 const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', 'phone']);
@@ -40,8 +41,9 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
   if (!connection || connection.strategy !== 'auth0') throw auth0Error(400, 'invalid_request', `Unknown realm ${realm}.`);
   if (!isEnabledFor(connection, client.clientId)) throw auth0Error(403, 'unauthorized_client', 'The connection is not enabled for this client.');
 
-  const outcome = await s.authenticator.login(connection, username, password, ctx.ip);
-  logLogin(s, { clientId: client.clientId, connection, identifier: username, outcome, grant: true, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+  const ip = endUserIp(ctx);
+  const outcome = await s.authenticator.login(connection, username, password, ip);
+  logLogin(s, { clientId: client.clientId, connection, identifier: username, outcome, grant: true, ip, userAgent: ctx.get('user-agent') || undefined });
   if (!outcome.ok) {
     if (outcome.reason === 'too_many_attempts') throw auth0Error(429, 'too_many_attempts', BLOCKED_MESSAGE);
     if (outcome.reason === 'blocked_user') throw auth0Error(401, 'unauthorized', 'user is blocked');

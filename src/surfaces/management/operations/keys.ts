@@ -2,12 +2,18 @@ import type { StoredKey } from '../../../core/keys/ports.js';
 import { SIGNING_PURPOSE } from '../../auth0/services.js';
 import type { Mgmt } from '../context.js';
 import { MGMT_RATE } from '../context.js';
-import { badRequest, notFound, tooManyRequests } from '../errors.js';
+import { badRequest, conflict, notFound, tooManyRequests } from '../errors.js';
 import type { Operation } from '../router.js';
 import { compact, type Json } from '../shapes.js';
 import { certificateFor } from '../signing-certs.js';
 
 const ORDER: Record<string, number> = { current: 0, next: 1, previous: 2, revoked: 3 };
+/**
+ * Every worker's oidc-provider re-reads the key set at most 60 s apart (surfaces/auth0/mount.ts),
+ * so for up to a minute after a rotation some may still sign with the now-previous key. Revoking
+ * it before then would invalidate tokens issued after the revocation: refused (409) until then.
+ */
+export const REVOKE_AFTER_ROTATION_MS = 65_000;
 const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(ms).toISOString());
 
 /**
@@ -90,6 +96,8 @@ export function keyOperations(m: Mgmt): Operation[] {
         const row = await byKid(m, params['kid'] ?? '');
         if (row.status === 'revoked') throw badRequest('The signing key is already revoked.', 'key_already_revoked');
         if (row.status !== 'previous') throw badRequest('Only the previous signing key can be revoked.', 'invalid_key_state');
+        const wait = (row.rotatedAt ?? 0) + REVOKE_AFTER_ROTATION_MS - m.now();
+        if (wait > 0) throw conflict(`The previous signing key may still be signing tokens on some workers; retry in ${Math.ceil(wait / 1000)} seconds.`, 'signing_key_in_use');
         if (!(await m.keyAdmin.revokePrevious(SIGNING_PURPOSE, row.kid, m.now()))) throw badRequest('Only the previous signing key can be revoked.', 'invalid_key_state');
         m.verifier.forgetKey(row.kid);
         return { status: 200, body: { cert: (await certificateFor(m.s, row)).cert, kid: row.kid } };

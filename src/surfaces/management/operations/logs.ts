@@ -26,7 +26,7 @@ export function logOperations(m: Mgmt): Operation[] {
       path: '/logs',
       scopes: ['read:logs', 'read:logs_users'],
       description: 'Search log events',
-      async handle({ query, path }) {
+      async handle({ query }) {
         await m.recorder.settled(); // read-your-writes within this process
         const project = projection(query);
         const from = qStr(query, 'from');
@@ -37,7 +37,6 @@ export function logOperations(m: Mgmt): Operation[] {
           const last = logs[logs.length - 1];
           const headers: Record<string, string> = {};
           if (last && logs.length === (take ?? 50)) headers['link'] = `<${m.s.issuer().replace(/\/$/, '')}${PREFIX}/logs?from=${last.log_id}&take=${take ?? 50}>; rel="next"`;
-          void path;
           return { status: 200, body: logs.map((l) => project(l as unknown as Json)), headers };
         }
         const p = paging(query);

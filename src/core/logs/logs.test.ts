@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.js';
+import { buildLogEvent, newLogId, type LogEvent } from './events.js';
+import { parseQuery, QuerySyntaxError } from './lucene.js';
+import { LogRecorder } from './recorder.js';
+
+describe('Management API query strings (lucene subset)', () => {
+  it('parses fields, quotes, wildcards, ranges, _exists_, NOT and AND/OR precedence', () => {
+    expect(parseQuery('')).toEqual([]);
+    expect(parseQuery('email:"a b@x.test" AND name:jo*')).toEqual([
+      [
+        { field: 'email', negate: false, match: { kind: 'term', value: 'a b@x.test', quoted: true } },
+        { field: 'name', negate: false, match: { kind: 'term', value: 'jo*', quoted: false } },
+      ],
+    ]);
+    expect(parseQuery('type:s OR type:f -user_id:"x" NOT _exists_:app_metadata.plan')).toEqual([
+      [{ field: 'type', negate: false, match: { kind: 'term', value: 's', quoted: false } }],
+      [
+        { field: 'type', negate: false, match: { kind: 'term', value: 'f', quoted: false } },
+        { field: 'user_id', negate: true, match: { kind: 'term', value: 'x', quoted: true } },
+        { field: 'app_metadata.plan', negate: true, match: { kind: 'exists' } },
+      ],
+    ]);
+    expect(parseQuery('logins_count:[10 TO 100} date:[2024-01-01 TO *]')[0]?.map((c) => c.match)).toEqual([
+      { kind: 'range', lo: '10', hi: '100', loInclusive: true, hiInclusive: false },
+      { kind: 'range', lo: '2024-01-01', hi: null, loInclusive: true, hiInclusive: true },
+    ]);
+    expect(parseQuery('user_id:auth0|abc john')).toEqual([
+      [
+        { field: 'user_id', negate: false, match: { kind: 'term', value: 'auth0|abc', quoted: false } },
+        { field: null, negate: false, match: { kind: 'term', value: 'john', quoted: false } },
+      ],
+    ]);
+  });
+
+  it('rejects what it does not support instead of guessing', () => {
+    for (const q of ['(a OR b)', 'name:', 'email:"open', 'a OR', 'OR a', 'x:[1 TO', 'name:a^2', '1bad:x', 'NOT']) {
+      expect(() => parseQuery(q), q).toThrow(QuerySyntaxError);
+    }
+    expect(() => parseQuery('a '.repeat(100))).toThrow(/too many clauses/);
+  });
+});
+
+describe('log events', () => {
+  it('ids sort by time and are unique; absent members are omitted; secrets never kept in details', () => {
+    const a = newLogId(1_700_000_000_000);
+    const b = newLogId(1_700_000_000_000);
+    const c = newLogId(1_700_000_000_001);
+    expect(a < b && b < c).toBe(true);
+    expect(a).toMatch(/^900\d+$/);
+    const e = buildLogEvent({ type: 's', client_id: 'c', user_name: '', details: { password: 'p', nested: { client_secret: 's', ok: 1 }, refresh_token: 't' } }, 0, 'id');
+    expect(e).toEqual({ log_id: 'id', date: '1970-01-01T00:00:00.000Z', type: 's', client_id: 'c', details: { nested: { ok: 1 } } });
+  });
+
+  it('the recorder never throws, counts drops and lets readers wait for pending writes', async () => {
+    const stored: LogEvent[] = [];
+    let fail = false;
+    const drops: unknown[] = [];
+    const recorder = new LogRecorder(
+      {
+        insert: async (event) => {
+          await new Promise((r) => setTimeout(r, 5));
+          if (fail) throw new Error('database down');
+          stored.push(event);
+        },
+      },
+      new ManualClock(1000),
+      (e) => drops.push(e),
+    );
+    recorder.record({ type: 's' });
+    recorder.record(async () => [{ type: 'fp' }, { type: 'limit_wc' }]);
+    recorder.record(async () => {
+      throw new Error('lookup failed');
+    });
+    expect(stored).toHaveLength(0); // nothing awaited by record()
+    await recorder.settled();
+    expect(stored.map((s) => s.type).sort()).toEqual(['fp', 'limit_wc', 's']);
+    fail = true;
+    recorder.record({ type: 'f' });
+    await recorder.settled();
+    expect(recorder.recorded).toBe(3);
+    expect(recorder.dropped).toBe(2);
+    expect(drops).toHaveLength(2);
+  });
+});
