@@ -45,7 +45,7 @@ export async function createBaseContext(options: CreateContextOptions): Promise<
   const master = new Sealer(loadMasterKey(config.data, env));
   const root = loadRootCredentials(config.data, env);
   if (root.generated) options.onGeneratedRoot?.(root.value);
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.data });
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.data, sqliteSynchronous: config.sqliteSynchronous });
   const keyRing = new SymmetricKeyRing(new KyselyKeyRepository(storage), master, clock);
   const sessions = new SessionIssuer(keyRing, clock);
   return { config, env, clock, logger, storage, master, keyRing, sessions, root: root.value };

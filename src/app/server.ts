@@ -12,6 +12,7 @@ import { createIamSurface } from '../surfaces/iam/surface.js';
 import { createStsSurface } from '../surfaces/sts/surface.js';
 import { registerAuth0Routes } from '../surfaces/auth0/routes.js';
 import { registerManagementRoutes } from '../surfaces/management/routes.js';
+import { closeTenantLog } from '../surfaces/management/log-sink.js';
 import { createAuthenticator } from './authenticator.js';
 import { createBaseContext, type AppContext } from './context.js';
 import { wireIam } from './iam-wiring.js';
@@ -84,6 +85,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ready = false;
       await http.close();
       await syncWebhooks.deliverer.stop();
+      await closeTenantLog(context);
       await context.storage.close();
     },
   };

@@ -58,6 +58,7 @@ export function loadServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env
     workers: get('workers') as number,
     bodyLimit: get('body-limit') as number,
     logLevel: get('log-level') as ServeConfig['logLevel'],
+    sqliteSynchronous: get('sqlite-synchronous') as ServeConfig['sqliteSynchronous'],
     auth0RateLimits: {
       global: get('auth0-rate-limit') as number,
       signup: get('auth0-signup-rate-limit') as number,

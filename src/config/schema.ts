@@ -22,6 +22,12 @@ export const serveOptions = {
   workers: { type: 'integer', default: 1, doc: 'Worker processes (node:cluster); 0 means one per CPU core.' },
   'body-limit': { type: 'integer', default: 1_048_576 * 2, doc: 'Largest request body accepted, in bytes.' },
   'log-level': { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], default: 'info', doc: 'Log level.' },
+  'sqlite-synchronous': {
+    type: 'enum',
+    values: ['normal', 'full'],
+    default: 'normal',
+    doc: 'Embedded SQLite (WAL) durability. normal: a commit survives a crash or kill -9 of the process and the database never corrupts, but a power loss or OS crash may undo the last commits; no fsync per commit, so no worker stalls on the disk. full: each commit also survives power loss, at one fsync each (federated sign-ins about a third slower). PostgreSQL ignores it.',
+  },
   'auth0-rate-limit': { type: 'integer', default: 100_000, doc: 'Auth0 Authentication API requests per minute per IP, counted per worker (0: unlimited).' },
   'auth0-signup-rate-limit': { type: 'integer', default: 10_000, doc: 'POST /dbconnections/signup per minute per IP, per worker (Auth0: 50; 0: unlimited).' },
   'auth0-change-password-rate-limit': { type: 'integer', default: 10, doc: 'POST /dbconnections/change_password per minute per IP and email, per worker (0: unlimited).' },
@@ -44,6 +50,8 @@ export interface ServeConfig {
   workers: number;
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Embedded SQLite's `synchronous` (WAL): `full` fsyncs every commit, `normal` only checkpoints. */
+  sqliteSynchronous: 'normal' | 'full';
   /** Auth0 Authentication API rate limits, requests per minute (0: unlimited). */
   auth0RateLimits: { global: number; signup: number; changePassword: number };
 }

@@ -24,14 +24,17 @@ export function toAwsRequest(req: FastifyRequest): AwsHttpRequest {
     rawPath: q < 0 ? url : url.slice(0, q),
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     headers: req.headers,
-    headersDistinct: req.raw.headersDistinct,
+    // Node builds headersDistinct on first access; only SigV4 verification needs it.
+    get headersDistinct() {
+      return req.raw.headersDistinct;
+    },
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     sourceIp: req.ip,
   };
 }
 
 export function send(reply: FastifyReply, res: AwsHttpResponse): FastifyReply {
-  return reply.code(res.status).headers({ ...AWS_CORS_HEADERS, ...res.headers }).send(res.body);
+  return reply.code(res.status).headers(AWS_CORS_HEADERS).headers(res.headers).send(res.body);
 }
 
 export interface AwsSurfaces {

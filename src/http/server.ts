@@ -30,9 +30,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // A callback hook, not an async one: no promise per response.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler(async (error, req, reply) => {

@@ -95,6 +95,8 @@ function openSqlite(dataDir: string, synchronous: SqliteSynchronous): Storage {
   };
 }
 
+const PRAGMA = /^\s*pragma\b/i;
+
 /**
  * A SQLite Database whose `prepare` reuses statements: kysely prepares every query afresh, and
  * compiling the SQL costs more than running most of ours. Statements are keyed by SQL text and
@@ -118,6 +120,8 @@ export class StatementCache implements SqliteDatabase {
   }
 
   prepare(text: string): SqliteStatement {
+    // A PRAGMA acts when compiled, not when run: never reuse one.
+    if (PRAGMA.test(text)) return this.#db.prepare(text);
     const cached = this.#statements.get(text);
     if (cached !== undefined) {
       if (cached.busy) return this.#db.prepare(text);
@@ -150,23 +154,23 @@ const isBusy = (e: unknown): boolean => (e as { code?: unknown } | null)?.code =
  * SQLITE_BUSY after `timeoutMs`, as busy_timeout would. Other statements keep busy_timeout.
  */
 export class SqliteWriteLock {
+  readonly #database: SQLite.Database;
   readonly #begin: SQLite.Statement;
-  readonly #noWait: SQLite.Statement;
-  readonly #wait: SQLite.Statement;
 
   constructor(
     database: SQLite.Database,
     private readonly timeoutMs = SQLITE_BUSY_TIMEOUT_MS,
     private readonly now: () => number = Date.now,
   ) {
+    this.#database = database;
     this.#begin = database.prepare('BEGIN IMMEDIATE');
-    this.#noWait = database.prepare('PRAGMA busy_timeout = 0');
-    this.#wait = database.prepare(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   }
 
   /** One attempt: true when the transaction began, false when another process holds the lock. */
   tryBegin(): boolean {
-    this.#noWait.get();
+    // SQLite applies PRAGMA busy_timeout when the statement is compiled, so it cannot be a
+    // reused prepared statement; it costs a few microseconds per transaction.
+    this.#database.pragma('busy_timeout = 0');
     try {
       this.#begin.run();
       return true;
@@ -174,7 +178,7 @@ export class SqliteWriteLock {
       if (isBusy(e)) return false;
       throw e;
     } finally {
-      this.#wait.get();
+      this.#database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     }
   }
 

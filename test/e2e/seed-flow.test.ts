@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CognitoIdentityClient, CreateIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, GetOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, GetOpenIDConnectProviderCommand, IAMClient, UpdateOpenIDConnectProviderThumbprintCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -110,15 +110,14 @@ describe('seed flow: Cognate IdP → IAM OIDC provider → Cognito Identity → 
     const thumbprint = stdout.trim();
     expect(thumbprint).toMatch(/^[0-9a-f]{40}$/);
     const iam = new IAMClient({ ...aws, credentials: t.server.context.root });
-    // §9: Provider URL = https:// + the domain, so the Logins key is `localhost:<port>`; the token's
-    // `iss` carries Auth0's trailing slash, which Cognito tolerates. (IAM keeps a Url verbatim: a
-    // provider registered as `https://localhost:<port>/` would be keyed `localhost:<port>/`.)
+    // §9: the provider Url is the issuer exactly as the seed registers it, Auth0's trailing slash
+    // included; IAM keeps it verbatim (`localhost:<port>/`) and Cognito still answers to the
+    // Logins key `localhost:<port>`, as with Auth0 and AWS.
     const domain = new URL(t.url).host;
-    const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${domain}`, ClientIDList: [app.clientId], ThumbprintList: [thumbprint] }));
-    const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }));
-    providerKey = provider.Url ?? '';
-    expect(providerKey).toBe(domain);
-    expect(provider.ThumbprintList).toEqual([thumbprint]);
+    // First with a wrong thumbprint: the local CA is in no system store, so only the pin can make
+    // the server's fetch of its own discovery document and JWKS trusted.
+    const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${domain}/`, ClientIDList: [app.clientId], ThumbprintList: ['0'.repeat(40)] }));
+    providerKey = domain;
 
     const identity = new CognitoIdentityClient({ ...aws, credentials: t.server.context.root });
     const pool = await identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'seed flow', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [OpenIDConnectProviderArn ?? ''] }));
@@ -126,6 +125,27 @@ describe('seed flow: Cognate IdP → IAM OIDC provider → Cognito Identity → 
     authRoleName = `CognateSeedAuth-${randomUUID().slice(0, 8)}`;
     const role = await iam.send(new CreateRoleCommand({ RoleName: authRoleName, AssumeRolePolicyDocument: trustPolicy(poolId) }));
     await identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { authenticated: role.Role?.Arn ?? '' } }));
+
+    const untrusted = await new CognitoIdentityClient(aws).send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [providerKey]: await signIn() } })).then(
+      () => undefined,
+      (e: unknown) => e as { name: string },
+    );
+    expect(untrusted?.name).toBe('NotAuthorizedException');
+    await iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn, ThumbprintList: [thumbprint] }));
+    const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }));
+    expect(provider.Url).toBe(`${domain}/`);
+    expect(provider.ThumbprintList).toEqual([thumbprint]);
+    // Cognito Identity reads providers through a short cache (IAM changes propagate, as on AWS).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const ok = await new CognitoIdentityClient(aws).send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [providerKey]: await signIn() } })).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   it('GetId and GetCredentialsForIdentity accept the ID token; STS knows the credentials', async () => {

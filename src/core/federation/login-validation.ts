@@ -84,7 +84,9 @@ export class LoginValidator {
       return { provider: key, kind: 'developer', subject: value, claims: {}, amr: [key, `${key}:${pool.id}:${value}`], mappingKeys: [key] };
     }
     if (configured === 0) throw notAuthorized(noProvidersConfigured(pool.id));
-    const arn = oidcArns.find((a) => oidcProviderUrl(a) === key);
+    // The exact Url first; else the same issuer with or without its trailing slash, so an
+    // Auth0-style provider registered as `https://DOMAIN/` answers to the Logins key `DOMAIN`.
+    const arn = oidcArns.find((a) => oidcProviderUrl(a) === key) ?? oidcArns.find((a) => withoutSlash(oidcProviderUrl(a)) === withoutSlash(key));
     if (arn) {
       const record = await this.deps.providers.byArn(arn);
       if (!record) throw notAuthorized(NOT_SUPPORTED);
@@ -152,6 +154,8 @@ export function oidcProviderUrl(arn: string): string | undefined {
   const i = arn.indexOf(OIDC_ARN_MARK);
   return i < 0 ? undefined : arn.slice(i + OIDC_ARN_MARK.length);
 }
+
+const withoutSlash = (url: string | undefined): string | undefined => url?.replace(/\/$/, '');
 
 function subjectOf(claims: Record<string, unknown>): string {
   const sub = claims['sub'];

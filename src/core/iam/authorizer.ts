@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { AssumedRolePrincipal, Principal } from '../credentials/principal.js';
 import { AppError } from '../errors.js';
-import { evaluate, type NamedPolicy, type PolicySet } from '../policy/index.js';
+import { evaluate, type NamedPolicy, type PolicySet, type RequestContext } from '../policy/index.js';
 import type { ParsedPolicyCache } from './policy-cache.js';
 import type { Authorizer, RequestContextValues } from './ports.js';
 import { requestContext } from './request-context.js';
@@ -15,6 +15,26 @@ import { sourcePolicyId, type RolePolicyLoader } from './role-policy-loader.js';
 /** aws-apis.md §5.5 */
 export const accessDenied = (who: string, action: string, resource: string): AppError =>
   new AppError('AccessDenied', `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`);
+
+const NO_CONTEXT: RequestContext = Object.freeze({});
+
+/** A role's identity policies (the loader's cached array) → whether any of them reads the request context. */
+const contextReaders = new WeakMap<readonly NamedPolicy[], boolean>();
+
+/** Whether a statement's outcome can depend on the request context: a Condition, or a `${…}` policy variable in a resource. */
+const readsContextIn = (policies: readonly NamedPolicy[]): boolean =>
+  policies.some(({ doc }) => doc.statements.some((s) => s.conditions.length > 0 || [...(s.resource ?? []), ...(s.notResource ?? [])].some((r) => r.includes('${'))));
+
+/** Conservative: session, boundary and resource policies always get the full context. */
+function readsContext(policies: PolicySet): boolean {
+  if (policies.session !== undefined || policies.boundary !== undefined || policies.resource !== undefined) return true;
+  let reads = contextReaders.get(policies.identity);
+  if (reads === undefined) {
+    reads = readsContextIn(policies.identity);
+    contextReaders.set(policies.identity, reads);
+  }
+  return reads;
+}
 
 export class PolicyAuthorizer implements Authorizer {
   constructor(
@@ -32,7 +52,8 @@ export class PolicyAuthorizer implements Authorizer {
     if (!principal) throw accessDenied('anonymous', action, resource);
     if (principal.kind === 'root') return;
     const policies = await this.policySet(principal);
-    const context = requestContext(principal, this.clock.now(), extra.sourceIp, extra.context);
+    // Most role policies read nothing from the request context: then it is not built at all.
+    const context = readsContext(policies) ? requestContext(principal, this.clock.now(), extra.sourceIp, extra.context) : NO_CONTEXT;
     const result = evaluate(policies, { action, resource, context });
     if (result.decision !== 'allowed') throw accessDenied(principal.arn, action, resource);
   }

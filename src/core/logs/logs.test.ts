@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.js';
-import { buildLogEvent, newLogId, type LogEvent } from './events.js';
+import { buildLogEvent, newLogId } from './events.js';
 import { parseQuery, QuerySyntaxError } from './lucene.js';
-import { LogRecorder } from './recorder.js';
 
 describe('Management API query strings (lucene subset)', () => {
   it('parses fields, quotes, wildcards, ranges, _exists_, NOT and AND/OR precedence', () => {
@@ -50,36 +48,5 @@ describe('log events', () => {
     expect(a).toMatch(/^900\d+$/);
     const e = buildLogEvent({ type: 's', client_id: 'c', user_name: '', details: { password: 'p', nested: { client_secret: 's', ok: 1 }, refresh_token: 't' } }, 0, 'id');
     expect(e).toEqual({ log_id: 'id', date: '1970-01-01T00:00:00.000Z', type: 's', client_id: 'c', details: { nested: { ok: 1 } } });
-  });
-
-  it('the recorder never throws, counts drops and lets readers wait for pending writes', async () => {
-    const stored: LogEvent[] = [];
-    let fail = false;
-    const drops: unknown[] = [];
-    const recorder = new LogRecorder(
-      {
-        insert: async (event) => {
-          await new Promise((r) => setTimeout(r, 5));
-          if (fail) throw new Error('database down');
-          stored.push(event);
-        },
-      },
-      new ManualClock(1000),
-      (e) => drops.push(e),
-    );
-    recorder.record({ type: 's' });
-    recorder.record(async () => [{ type: 'fp' }, { type: 'limit_wc' }]);
-    recorder.record(async () => {
-      throw new Error('lookup failed');
-    });
-    expect(stored).toHaveLength(0); // nothing awaited by record()
-    await recorder.settled();
-    expect(stored.map((s) => s.type).sort()).toEqual(['fp', 'limit_wc', 's']);
-    fail = true;
-    recorder.record({ type: 'f' });
-    await recorder.settled();
-    expect(recorder.recorded).toBe(3);
-    expect(recorder.dropped).toBe(2);
-    expect(drops).toHaveLength(2);
   });
 });

@@ -52,6 +52,8 @@ const isUnreachable = (e: unknown): boolean => e instanceof TransportError && e.
 /** Verification keys per issuer; see the module comment for the rules. */
 export class JwksCache {
   private readonly entries = new Map<string, Entry>();
+  /** The normalised pin list of a provider's thumbprints (the same array while its record is cached). */
+  private readonly pins = new WeakMap<readonly string[], string>();
   private readonly fetcher: JwksFetcher;
   private readonly maxIssuers: number;
   private readonly minTtlMs: number;
@@ -107,7 +109,11 @@ export class JwksCache {
   }
 
   private entry(issuer: string, policy: TransportPolicy): Entry {
-    const pins = [...new Set(policy.thumbprints.map(normalizeThumbprint))].sort().join(',');
+    let pins = this.pins.get(policy.thumbprints);
+    if (pins === undefined) {
+      pins = [...new Set(policy.thumbprints.map(normalizeThumbprint))].sort().join(',');
+      this.pins.set(policy.thumbprints, pins);
+    }
     const key = `${issuerBase(issuer)} ${pins} ${policy.checkHostnameWhenPinned === false ? 'nohost' : 'host'}`;
     let entry = this.entries.get(key);
     if (entry === undefined) {

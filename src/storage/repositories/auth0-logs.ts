@@ -1,7 +1,7 @@
 import type { Query } from '../../core/logs/lucene.js';
 import type { LogEvent } from '../../core/logs/events.js';
 import type { LogStore } from '../../core/logs/recorder.js';
-import { isUniqueViolation, type Storage } from '../database.js';
+import type { Storage } from '../database.js';
 import type { Auth0LogsTable } from '../schema.js';
 import { queryToSql, type FieldSpec } from './auth0-search.js';
 
@@ -35,29 +35,58 @@ export interface LogSearch {
 
 const toEvent = (row: { body: string }): LogEvent => JSON.parse(row.body) as LogEvent;
 
+/** Most rows one INSERT carries; batches are split into power-of-two chunks (few distinct statements to cache). */
+const MAX_ROWS_PER_INSERT = 256;
+
+const toRow = (event: LogEvent): Auth0LogsTable => ({
+  log_id: event.log_id,
+  date: Date.parse(event.date),
+  type: event.type,
+  client_id: event.client_id ?? null,
+  client_name: event.client_name ?? null,
+  user_id: event.user_id ?? null,
+  user_name: event.user_name ?? null,
+  connection: event.connection ?? null,
+  connection_id: event.connection_id ?? null,
+  ip: event.ip ?? null,
+  description: event.description ?? null,
+  body: JSON.stringify(event),
+});
+
+/** The largest power of two that is at most `n` and at most MAX_ROWS_PER_INSERT. */
+export function insertChunk(n: number): number {
+  let size = 1;
+  while (size * 2 <= Math.min(n, MAX_ROWS_PER_INSERT)) size *= 2;
+  return size;
+}
+
 export class KyselyLogRepository implements LogStore {
   constructor(private readonly storage: Storage) {}
 
   async insert(event: LogEvent): Promise<void> {
-    const row: Auth0LogsTable = {
-      log_id: event.log_id,
-      date: Date.parse(event.date),
-      type: event.type,
-      client_id: event.client_id ?? null,
-      client_name: event.client_name ?? null,
-      user_id: event.user_id ?? null,
-      user_name: event.user_name ?? null,
-      connection: event.connection ?? null,
-      connection_id: event.connection_id ?? null,
-      ip: event.ip ?? null,
-      description: event.description ?? null,
-      body: JSON.stringify(event),
-    };
-    try {
-      await this.storage.db.insertInto('auth0_logs').values(row).execute();
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-    }
+    await this.insertMany([event]);
+  }
+
+  /**
+   * One transaction of multi-row inserts (the batched tenant log, core/logs/recorder.ts). Row
+   * counts are powers of two, so at most nine statement texts exist for the statement cache.
+   * An id already stored is skipped. On SQLite the transaction takes the write lock without
+   * stalling the event loop while another worker holds it (storage.transaction).
+   */
+  async insertMany(events: readonly LogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map(toRow);
+    await this.storage.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; ) {
+        const n = insertChunk(rows.length - i);
+        await trx
+          .insertInto('auth0_logs')
+          .values(rows.slice(i, i + n))
+          .onConflict((oc) => oc.column('log_id').doNothing())
+          .execute();
+        i += n;
+      }
+    });
   }
 
   async find(logId: string): Promise<LogEvent | undefined> {

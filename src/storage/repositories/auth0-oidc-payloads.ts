@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { Storage } from '../database.js';
+import type { Database } from '../schema.js';
+import { GroupCommit } from './group-commit.js';
 
 /** A stored oidc-provider artefact (see surfaces/auth0/adapter.ts). */
 export interface OidcPayloadRecord {
@@ -10,24 +13,38 @@ export interface OidcPayloadRecord {
  * oidc-provider's generic key/value store, one row per (model, id), with the secondary keys the
  * adapter contract looks up by (grantId, userCode, uid). Expired rows are invisible and swept
  * now and then by whichever worker writes.
+ *
+ * On SQLite every write is one statement in a group commit (group-commit.ts): the writes of
+ * concurrent token requests share one transaction — one fsync — and waiting for another worker's
+ * write lock never stalls the event loop (an autocommit statement would sleep in busy_timeout).
  */
 export class KyselyOidcPayloadRepository {
   #writes = 0;
+  readonly #group: GroupCommit<Kysely<Database>> | undefined;
 
   constructor(
     private readonly storage: Storage,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#group = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => trx) : undefined;
+  }
+
+  #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.#group ? this.#group.run(fn) : fn(this.storage.db);
+  }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
     const str = (k: string): string | null => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
     const row = { payload: JSON.stringify(payload), grant_id: str('grantId'), user_code: str('userCode'), uid: str('uid'), expires_at: expiresAt };
-    await this.storage.db
-      .insertInto('auth0_oidc_payloads')
-      .values({ model, id, ...row, consumed_at: null })
-      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
-      .execute();
-    if (++this.#writes % 500 === 0) await this.sweep();
+    await this.#write((db) =>
+      db
+        .insertInto('auth0_oidc_payloads')
+        .values({ model, id, ...row, consumed_at: null })
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
+        .execute(),
+    );
+    // Off the request path: a failed sweep is retried 500 writes later.
+    if (++this.#writes % 500 === 0) void this.sweep().catch(() => undefined);
   }
 
   async find(model: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<OidcPayloadRecord | undefined> {
@@ -42,19 +59,21 @@ export class KyselyOidcPayloadRepository {
   }
 
   async consume(model: string, id: string): Promise<void> {
-    await this.storage.db.updateTable('auth0_oidc_payloads').set({ consumed_at: this.now() }).where('model', '=', model).where('id', '=', id).execute();
+    const at = this.now();
+    await this.#write((db) => db.updateTable('auth0_oidc_payloads').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute());
   }
 
   async destroy(model: string, id: string): Promise<void> {
-    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('model', '=', model).where('id', '=', id).execute();
+    await this.#write((db) => db.deleteFrom('auth0_oidc_payloads').where('model', '=', model).where('id', '=', id).execute());
   }
 
   /** Every artefact of a grant, whatever its model (RFC 7009 §2.1: revoking a grant revokes its tokens). */
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('grant_id', '=', grantId).execute();
+    await this.#write((db) => db.deleteFrom('auth0_oidc_payloads').where('grant_id', '=', grantId).execute());
   }
 
   async sweep(): Promise<void> {
-    await this.storage.db.deleteFrom('auth0_oidc_payloads').where('expires_at', '<=', this.now()).execute();
+    const at = this.now();
+    await this.#write((db) => db.deleteFrom('auth0_oidc_payloads').where('expires_at', '<=', at).execute());
   }
 }

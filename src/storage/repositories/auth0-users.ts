@@ -1,8 +1,10 @@
 import { AppError } from '../../core/errors.js';
 import type { UserRepository } from '../../core/identity/ports.js';
 import { emailKey, type User } from '../../core/identity/users.js';
+import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Storage } from '../database.js';
-import type { Auth0UsersTable } from '../schema.js';
+import type { Auth0UsersTable, Database } from '../schema.js';
+import { GroupCommit } from './group-commit.js';
 
 export const toUser = (r: Auth0UsersTable): User => ({
   user_id: r.user_id,
@@ -52,7 +54,12 @@ export const toUserRow = (u: User): Auth0UsersTable => ({
 });
 
 export class KyselyUserRepository implements UserRepository {
-  constructor(private readonly storage: Storage) {}
+  /** SQLite: login bookkeeping of concurrent logins shares commits (see recordLogin). */
+  readonly #group: GroupCommit<Kysely<Database>> | undefined;
+
+  constructor(private readonly storage: Storage) {
+    this.#group = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => trx) : undefined;
+  }
 
   async findById(userId: string): Promise<User | undefined> {
     const row = await this.storage.db.selectFrom('auth0_users').selectAll().where('user_id', '=', userId).executeTakeFirst();
@@ -88,17 +95,24 @@ export class KyselyUserRepository implements UserRepository {
     }
   }
 
+  /**
+   * Every successful login writes here. On SQLite the update joins a group commit: concurrent
+   * logins share one transaction, and waiting for another worker's write lock does not stall
+   * the event loop (an autocommit statement would sleep in busy_timeout).
+   */
   async recordLogin(userId: string, at: number, ip: string | null, rehash?: string): Promise<void> {
-    await this.storage.db
-      .updateTable('auth0_users')
-      .set((eb) => ({
-        logins_count: eb('logins_count', '+', 1),
-        last_login: at,
-        last_ip: ip,
-        ...(rehash ? { password_hash: rehash } : {}),
-      }))
-      .where('user_id', '=', userId)
-      .execute();
+    const update = (db: Kysely<Database>) =>
+      db
+        .updateTable('auth0_users')
+        .set((eb) => ({
+          logins_count: eb('logins_count', '+', 1),
+          last_login: at,
+          last_ip: ip,
+          ...(rehash ? { password_hash: rehash } : {}),
+        }))
+        .where('user_id', '=', userId)
+        .execute();
+    await (this.#group ? this.#group.run(update) : update(this.storage.db));
   }
 
   async setPassword(userId: string, hash: string, at: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type Selectable } from 'kysely';
 import type {
   IdentityPoolRecord,
   IdentityPoolRepository,
@@ -28,8 +28,53 @@ const toIdentity = (r: Selectable<IdentitiesTable>): IdentityRecord => ({
 
 const toLogin = (r: Selectable<IdentityLoginsTable>): LinkedLogin => ({ provider: r.provider, subject: r.subject, identityId: r.identity_id, createdAt: r.created_at });
 
-function findLogins(db: Kysely<Database>, poolId: string, keys: LoginKey[]): Promise<Selectable<IdentityLoginsTable>[]> {
+/**
+ * A hot query compiled by kysely once per dialect and re-run with new parameters: building and
+ * compiling cost more than the database spends on these indexed lookups. `build` gets
+ * placeholder values; `rows` binds its parameters in the same order.
+ */
+class Precompiled<R> {
+  readonly #sql = new Map<Dialect, string>();
+
+  constructor(private readonly build: (db: Kysely<Database>) => Compilable<R>) {}
+
+  async rows(db: Kysely<Database>, dialect: Dialect, parameters: unknown[]): Promise<R[]> {
+    let text = this.#sql.get(dialect);
+    if (text === undefined) {
+      const compiled = this.build(db).compile();
+      if (compiled.parameters.length !== parameters.length) throw new Error(`precompiled query binds ${compiled.parameters.length} parameters, not ${parameters.length}`);
+      this.#sql.set(dialect, (text = compiled.sql));
+    }
+    return (await db.executeQuery<R>(CompiledQuery.raw(text, parameters) as CompiledQuery<R>)).rows;
+  }
+}
+
+/** One login by its primary key (pool, provider, subject): GetId's lookup. */
+const oneLogin = new Precompiled((db) =>
+  db.selectFrom('identity_logins').selectAll().where('pool_id', '=', '').where('provider', '=', '').where('subject', '=', ''),
+);
+
+/** An identity with its logins, one row per login (GetCredentialsForIdentity's lookup). */
+const identityWithLogins = new Precompiled((db) =>
+  db
+    .selectFrom('identities')
+    .leftJoin('identity_logins', 'identity_logins.identity_id', 'identities.id')
+    .selectAll('identities')
+    .select(['identity_logins.provider', 'identity_logins.subject', 'identity_logins.created_at as login_created_at'])
+    .where('identities.id', '=', ''),
+);
+
+const insertIdentityRow = new Precompiled((db) =>
+  db.insertInto('identities').values({ id: '', pool_id: '', authenticated: 0, merged_into: null, created_at: 0, updated_at: 0 }),
+);
+
+const insertOneLogin = new Precompiled((db) =>
+  db.insertInto('identity_logins').values({ pool_id: '', provider: '', subject: '', identity_id: '', created_at: 0 }),
+);
+
+function findLogins(db: Kysely<Database>, dialect: Dialect, poolId: string, keys: LoginKey[]): Promise<Selectable<IdentityLoginsTable>[]> {
   if (keys.length === 0) return Promise.resolve([]);
+  if (keys.length === 1) return oneLogin.rows(db, dialect, [poolId, keys[0]!.provider, keys[0]!.subject]);
   return db
     .selectFrom('identity_logins')
     .selectAll()
@@ -133,13 +178,7 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async getWithLogins(id: string): Promise<{ identity: IdentityRecord; logins: LinkedLogin[] } | undefined> {
-    const rows = await this.storage.db
-      .selectFrom('identities')
-      .leftJoin('identity_logins', 'identity_logins.identity_id', 'identities.id')
-      .selectAll('identities')
-      .select(['identity_logins.provider', 'identity_logins.subject', 'identity_logins.created_at as login_created_at'])
-      .where('identities.id', '=', id)
-      .execute();
+    const rows = await identityWithLogins.rows(this.storage.db, this.storage.dialect, [id]);
     const first = rows[0];
     if (!first) return undefined;
     const logins: LinkedLogin[] = [];
@@ -150,7 +189,7 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]> {
-    return (await findLogins(this.storage.db, poolId, keys)).map(toLogin);
+    return (await findLogins(this.storage.db, this.storage.dialect, poolId, keys)).map(toLogin);
   }
 
   async peekLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[] | undefined> {
@@ -216,19 +255,23 @@ class KyselyIdentityTx implements IdentityTx {
   }
 
   async findLogins(poolId: string, keys: LoginKey[]): Promise<LinkedLogin[]> {
-    return (await findLogins(this.trx, poolId, keys)).map(toLogin);
+    return (await findLogins(this.trx, this.dialect, poolId, keys)).map(toLogin);
   }
 
   async loginsOf(identityIds: string[]): Promise<LinkedLogin[]> {
     return (await loginsOf(this.trx, identityIds)).map(toLogin);
   }
 
-  async insertIdentity(identity: IdentityRecord): Promise<void> {
-    await this.trx.insertInto('identities').values(identityRow(identity)).execute();
+  async insertIdentity(i: IdentityRecord): Promise<void> {
+    await insertIdentityRow.rows(this.trx, this.dialect, [i.id, i.poolId, i.authenticated ? 1 : 0, i.mergedInto, i.createdAt, i.updatedAt]);
   }
 
   async insertLogins(poolId: string, identityId: string, keys: LoginKey[], now: number): Promise<void> {
     if (keys.length === 0) return;
+    if (keys.length === 1) {
+      await insertOneLogin.rows(this.trx, this.dialect, [poolId, keys[0]!.provider, keys[0]!.subject, identityId, now]);
+      return;
+    }
     await this.trx
       .insertInto('identity_logins')
       .values(keys.map((k) => ({ pool_id: poolId, provider: k.provider, subject: k.subject, identity_id: identityId, created_at: now })))

@@ -3,8 +3,57 @@ import type { DatasetStore, IdentityRef, SyncRepository, SyncStores, UsageTotals
 import type { DatasetState, SyncRecord } from '../../core/sync/types.js';
 import type { Dialect, Storage } from '../database.js';
 import type { Database } from '../schema.js';
+import { compiledOnce } from './cognito-sync-compiled.js';
 import { KyselyOutboxWriter, KyselyPoolStore } from './cognito-sync-pools.js';
 import { fromDataset, keyHash, RECORD_COLUMNS, toDataset, toRecord } from './cognito-sync-rows.js';
+import { GroupCommit } from './group-commit.js';
+
+// The reads every ListRecords and UpdateRecords makes, compiled once (see compiledOnce).
+const identityQuery = compiledOnce(1, (db, arg) =>
+  db
+    .selectFrom('identities')
+    .select(['id', 'pool_id', 'merged_into'])
+    .select((eb) => eb.exists(eb.selectFrom('identities as m').select('m.id').whereRef('m.merged_into', '=', 'identities.id')).as('has_merged'))
+    .where('id', '=', arg<string>(0)),
+);
+const datasetQuery = compiledOnce(2, (db, arg) => db.selectFrom('sync_datasets').selectAll().where('identity_id', '=', arg<string>(0)).where('name', '=', arg<string>(1)));
+const datasetForUpdateQuery = compiledOnce(2, (db, arg) =>
+  db.selectFrom('sync_datasets').selectAll().where('identity_id', '=', arg<string>(0)).where('name', '=', arg<string>(1)).forUpdate(),
+);
+const datasetWithCopiesQuery = compiledOnce(2, (db, arg) =>
+  db
+    .selectFrom('sync_datasets')
+    .selectAll()
+    .where('identity_id', '=', arg<string>(0))
+    .where((eb) => eb.or([eb('name', '=', arg<string>(1)), eb.and([eb('merged_base', '=', arg<string>(1)), eb('deleted', '=', 0)])]))
+    .orderBy('name'),
+);
+/** Records with SyncCount in (after, upTo], in (SyncCount, key hash) order: (identity, dataset, upTo, after, limit). */
+const recordsSinceQuery = compiledOnce(5, (db, arg) =>
+  db
+    .selectFrom('sync_records')
+    .select(RECORD_COLUMNS)
+    .where('identity_id', '=', arg<string>(0))
+    .where('dataset_name', '=', arg<string>(1))
+    .where('sync_count', '<=', arg<number>(2))
+    .where('sync_count', '>', arg<number>(3))
+    .orderBy('sync_count')
+    .orderBy('key_hash')
+    .limit(arg<number>(4)),
+);
+/** The same after a position (count, key hash): (identity, dataset, upTo, count, key hash, limit). */
+const recordsSinceKeyQuery = compiledOnce(6, (db, arg) =>
+  db
+    .selectFrom('sync_records')
+    .select(RECORD_COLUMNS)
+    .where('identity_id', '=', arg<string>(0))
+    .where('dataset_name', '=', arg<string>(1))
+    .where('sync_count', '<=', arg<number>(2))
+    .where((eb) => eb.or([eb('sync_count', '>', arg<number>(3)), eb.and([eb('sync_count', '=', arg<number>(3)), eb('key_hash', '>', arg<string>(4))])]))
+    .orderBy('sync_count')
+    .orderBy('key_hash')
+    .limit(arg<number>(5)),
+);
 
 /** Datasets and records on either dialect; bound to the pool or to one transaction. */
 export class KyselyDatasetStore implements DatasetStore {
@@ -14,12 +63,7 @@ export class KyselyDatasetStore implements DatasetStore {
   ) {}
 
   async identity(identityId: string): Promise<IdentityRef | undefined> {
-    const r = await this.db
-      .selectFrom('identities')
-      .select(['id', 'pool_id', 'merged_into'])
-      .select((eb) => eb.exists(eb.selectFrom('identities as m').select('m.id').whereRef('m.merged_into', '=', 'identities.id')).as('has_merged'))
-      .where('id', '=', identityId)
-      .executeTakeFirst();
+    const [r] = await identityQuery(this.db, this.dialect, identityId);
     // EXISTS is 0/1 on SQLite, a boolean on PostgreSQL.
     return r && { id: r.id, poolId: r.pool_id, mergedInto: r.merged_into, hasMerged: Boolean(r.has_merged) };
   }
@@ -44,21 +88,13 @@ export class KyselyDatasetStore implements DatasetStore {
   }
 
   async dataset(identityId: string, name: string, options: { forUpdate?: boolean } = {}): Promise<DatasetState | undefined> {
-    let q = this.db.selectFrom('sync_datasets').selectAll().where('identity_id', '=', identityId).where('name', '=', name);
-    if (options.forUpdate && this.dialect === 'postgres') q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const [r] = await (options.forUpdate && this.dialect === 'postgres' ? datasetForUpdateQuery : datasetQuery)(this.db, this.dialect, identityId, name);
     return r && toDataset(r);
   }
 
   async datasetWithCopies(identityId: string, name: string): Promise<{ dataset: DatasetState | undefined; mergedCopies: string[] }> {
     // One read of the identity's few dataset rows instead of two queries (ListRecords' hot path).
-    const rows = await this.db
-      .selectFrom('sync_datasets')
-      .selectAll()
-      .where('identity_id', '=', identityId)
-      .where((eb) => eb.or([eb('name', '=', name), eb.and([eb('merged_base', '=', name), eb('deleted', '=', 0)])]))
-      .orderBy('name')
-      .execute();
+    const rows = await datasetWithCopiesQuery(this.db, this.dialect, identityId, name);
     const row = rows.find((r) => r.name === name);
     return { dataset: row && toDataset(row), mergedCopies: rows.filter((r) => r.merged_base === name && r.deleted === 0).map((r) => r.name) };
   }
@@ -115,22 +151,10 @@ export class KyselyDatasetStore implements DatasetStore {
 
   /** Ordered by (SyncCount, SHA-256 of the key): a stable order that indexes on both dialects. */
   async recordsSince(identityId: string, name: string, after: { count: number; key: string | null }, upTo: number, limit: number): Promise<SyncRecord[]> {
-    const afterHash = after.key === null ? null : keyHash(after.key);
-    const rows = await this.db
-      .selectFrom('sync_records')
-      .select(RECORD_COLUMNS)
-      .where('identity_id', '=', identityId)
-      .where('dataset_name', '=', name)
-      .where('sync_count', '<=', upTo)
-      .where((eb) =>
-        afterHash === null
-          ? eb('sync_count', '>', after.count)
-          : eb.or([eb('sync_count', '>', after.count), eb.and([eb('sync_count', '=', after.count), eb('key_hash', '>', afterHash)])]),
-      )
-      .orderBy('sync_count')
-      .orderBy('key_hash')
-      .limit(limit)
-      .execute();
+    const rows =
+      after.key === null
+        ? await recordsSinceQuery(this.db, this.dialect, identityId, name, upTo, after.count, limit)
+        : await recordsSinceKeyQuery(this.db, this.dialect, identityId, name, upTo, after.count, keyHash(after.key), limit);
     return rows.map(toRecord);
   }
 
@@ -211,9 +235,14 @@ const storesOn = (db: Kysely<Database>, dialect: Dialect): SyncStores => ({
 
 /** The Cognito Sync repository: stores on the pool, and `transaction` (BEGIN IMMEDIATE on SQLite). */
 export function createSyncRepository(storage: Storage): SyncRepository {
+  // SQLite commits one transaction at a time, each with its own fsync: concurrent writes
+  // (UpdateRecords above all) share one commit instead, each in its own savepoint so a unit that
+  // fails (a 409) is undone alone; callers hear back only once the commit is durable.
+  // PostgreSQL already commits in parallel.
+  const batches = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => storesOn(trx, storage.dialect)) : undefined;
   return {
     ...storesOn(storage.db, storage.dialect),
-    // Inside, only `trx` is used: touching storage.db there would deadlock SQLite.
-    transaction: (fn) => storage.transaction((trx) => fn(storesOn(trx, storage.dialect))),
+    // Inside, only the stores handed to `fn` are used: touching storage.db there would deadlock SQLite.
+    transaction: (fn) => (batches ? batches.run(fn) : storage.transaction((trx) => fn(storesOn(trx, storage.dialect)))),
   };
 }

@@ -1,11 +1,16 @@
 import type { Account } from 'oidc-provider';
-import { userClaims } from '../../core/identity/users.js';
+import { userClaims, type User } from '../../core/identity/users.js';
 import type { Auth0Services } from './services.js';
 
 /** oidc-provider's findAccount: users by user_id; blocked or deleted users have no account (no SSO, no refresh). */
 export async function findAccount(s: Auth0Services, sub: string): Promise<Account | undefined> {
   const user = await s.users.findById(sub);
-  if (!user || user.blocked) return undefined;
+  return user && accountOf(user);
+}
+
+/** The account of a user just read (e.g. by the password check); blocked users have none. */
+export function accountOf(user: User): Account | undefined {
+  if (user.blocked) return undefined;
   const claims = userClaims(user);
   return { accountId: user.user_id, claims: () => claims };
 }

@@ -1,4 +1,4 @@
-import type { ApplicationRepository } from '../../core/oauth/applications.js';
+import type { ApplicationRepository, ApplicationWithSecret } from '../../core/oauth/applications.js';
 import type { KyselyOidcPayloadRepository } from '../../storage/repositories/auth0-oidc-payloads.js';
 import { toClientMetadata } from './client-metadata.js';
 import { RefreshReuseLeeway } from './refresh-leeway.js';
@@ -13,6 +13,14 @@ type Payload = Record<string, unknown>;
  */
 export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: ApplicationRepository, now: () => number) {
   const leeway = new RefreshReuseLeeway(payloads, apps, now);
+  // The repository hands back the same object while a client's row is unchanged: its metadata
+  // is derived once (oidc-provider hashes what it gets to find its built client).
+  const metadata = new WeakMap<ApplicationWithSecret, Payload>();
+  const clientMetadata = (found: ApplicationWithSecret): Payload => {
+    let m = metadata.get(found);
+    if (!m) metadata.set(found, (m = toClientMetadata(found.app, found.secret)));
+    return { ...m };
+  };
   return class StorageAdapter {
     constructor(private readonly model: string) {}
 
@@ -30,7 +38,7 @@ export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: Appl
     async find(id: string): Promise<Payload | undefined> {
       if (this.model === 'Client') {
         const found = await apps.find(id);
-        return found && toClientMetadata(found.app, found.secret);
+        return found && clientMetadata(found);
       }
       const record = await payloads.find(this.model, 'id', id);
       if (this.model === 'RefreshToken' && record && (await leeway.tolerated(id, record))) return record.payload;

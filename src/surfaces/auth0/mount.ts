@@ -1,7 +1,8 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { GRANT } from '../../core/oauth/applications.js';
+import { rememberGrant, type LookedUpGrant } from './audience.js';
 import { ensureManagementApi } from './bootstrap.js';
 import { loadSigningJwks } from './keys.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
@@ -15,23 +16,41 @@ export function isProviderPath(path: string): boolean {
   return EXACT.has(path) || PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/** How often a worker re-reads the key set for changes made elsewhere (another worker or node). */
+export const KEY_SET_RECHECK_MS = 60_000;
+
 /**
  * Builds oidc-provider on first use (the issuer is only final once the listener is bound) and
- * rebuilds it when the signing keys changed (rotation by the Management API or another node).
+ * rebuilds it when the signing keys changed: at once after a rotation or revocation made in this
+ * process ({@link Auth0Services.signingKeysChanged}), within KEY_SET_RECHECK_MS for changes made
+ * by another worker or node.
  */
 export class ProviderHolder {
   #built: Promise<BuiltProvider> | undefined;
   #checkedAt = 0;
+  #stale = false;
 
-  constructor(private readonly s: Auth0Services) {}
+  constructor(private readonly s: Auth0Services) {
+    s.signingKeysChanged.subscribe(() => {
+      this.#stale = true;
+    });
+  }
 
   async get(): Promise<Provider> {
     const now = this.s.ctx.clock.now();
-    if (this.#built && now - this.#checkedAt > 60_000) {
+    if (this.#built && (this.#stale || now - this.#checkedAt > KEY_SET_RECHECK_MS)) {
+      this.#stale = false;
       this.#checkedAt = now;
       const current = await this.#built;
       const { fingerprint } = await loadSigningJwks(this.s);
-      if (fingerprint !== current.keysFingerprint) this.#built = buildProvider(this.s);
+      if (fingerprint !== current.keysFingerprint) {
+        // A failed rebuild keeps the provider that works; the next request tries again.
+        this.#built = buildProvider(this.s).catch((e: unknown) => {
+          this.s.ctx.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'auth0 provider rebuild failed');
+          this.#stale = true;
+          return current;
+        });
+      }
     }
     if (!this.#built) {
       this.#checkedAt = now;
@@ -40,6 +59,16 @@ export class ProviderHolder {
     }
     return (await this.#built).provider;
   }
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+const handlers = new WeakMap<Provider, Handler>();
+
+/** Koa's `callback()` composes the middleware stack on every call: once per provider is enough. */
+function handlerOf(provider: Provider): Handler {
+  let handler = handlers.get(provider);
+  if (!handler) handlers.set(provider, (handler = provider.callback() as Handler));
+  return handler;
 }
 
 /**
@@ -55,7 +84,7 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       const provider = await holder.get();
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
       const raw = req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke') ? await normaliseTokenRequest(req.raw, s) : req.raw;
-      await provider.callback()(raw, reply.raw);
+      await handlerOf(provider)(raw, reply.raw);
     } catch (e) {
       s.ctx.logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'auth0 provider error');
       if (!reply.raw.headersSent) {
@@ -139,11 +168,12 @@ async function normaliseTokenRequest(req: IncomingMessage, s: Auth0Services): Pr
   }
   // oidc-provider keeps only each grant's own parameters: client_credentials takes RFC 8707 `resource`.
   if (params.get('grant_type') === GRANT.clientCredentials && params.get('audience') && !params.get('resource')) params.set('resource', params.get('audience') ?? '');
+  let grant: LookedUpGrant | undefined;
   if (params.get('grant_type') === GRANT.clientCredentials && !params.get('scope')) {
     const audience = params.get('audience') ?? (await s.tenant.get()).default_audience;
     const clientId = params.get('client_id');
-    const grant = audience && clientId ? await s.apis.findGrant(clientId, audience) : undefined;
-    if (grant?.scope.length) params.set('scope', grant.scope.join(' '));
+    grant = audience && clientId ? { clientId, audience, found: await s.apis.findGrant(clientId, audience) } : undefined;
+    if (grant?.found?.scope.length) params.set('scope', grant.found.scope.join(' '));
   }
   const out = Buffer.from(params.toString(), 'utf8');
   const copy = new IncomingMessage(req.socket);
@@ -155,5 +185,6 @@ async function normaliseTokenRequest(req: IncomingMessage, s: Auth0Services): Pr
   copy.push(null);
   // Without `complete`, IncomingMessage#_destroy treats the end as an abort and kills the socket.
   copy.complete = true;
+  if (grant) rememberGrant(copy, grant); // read again by getResourceServerInfo for this request (audience.ts)
   return copy;
 }

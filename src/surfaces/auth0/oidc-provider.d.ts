@@ -62,6 +62,8 @@ declare module 'oidc-provider' {
 
   export interface GrantInstance {
     jti: string;
+    /** A new id (oidc-provider assigns one at the first save when `jti` is unset). */
+    generateTokenId(): string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;

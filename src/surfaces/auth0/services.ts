@@ -27,6 +27,32 @@ export const SIGNING_PURPOSE = 'auth0-signing';
 /** Reset tickets share oidc-provider's payload table under their own model name. */
 const RESET_TICKET_MODEL = 'Auth0PasswordReset';
 
+/**
+ * Announces changes this process made to the signing keys (Management API rotation and
+ * revocation), so that this worker's oidc-provider picks them up at once (mount.ts
+ * ProviderHolder); other workers notice within their 60 s re-check.
+ */
+export class SigningKeysChanged {
+  readonly #listeners = new Set<() => void>();
+
+  /** Calls `listener` on every change; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Call after the change is committed. Never throws. */
+  notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // a listener's failure must not fail the Management call that changed the keys
+      }
+    }
+  }
+}
+
 /** Everything the Auth0 surface uses, built once per process from the app context. */
 export interface Auth0Services {
   ctx: AppContext;
@@ -43,6 +69,8 @@ export interface Auth0Services {
   authenticator: PasswordAuthenticator;
   signingKeys: SigningKeyRing;
   signingRepo: KyselySigningKeyRepository;
+  /** Signing keys changed in this process: rebuild providers now (see {@link SigningKeysChanged}). */
+  signingKeysChanged: SigningKeysChanged;
   outbox: Outbox;
   limiter: RateLimiter;
   /** Authentication API limits from the config (§5). */
@@ -80,6 +108,7 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
     // Auth0 kids are opaque base64url strings (§2.4); a kid is fixed when its key is generated.
     signingKeys: new SigningKeyRing(signingRepo, master, clock, { purpose: SIGNING_PURPOSE, alg: 'RS256', kid: () => randomBytes(24).toString('base64url') }),
     signingRepo,
+    signingKeysChanged: new SigningKeysChanged(),
     outbox: new Outbox(ctx.config.data, ctx.logger, now),
     limiter: new RateLimiter(now),
     rateRules: rateRules(ctx.config.auth0RateLimits),

@@ -15,18 +15,33 @@ import { recordEvent } from './log-sink.js';
  */
 interface Where {
   clientId: string | undefined;
+  /** The client's name when the caller has the client at hand (no lookup then). */
+  clientName?: string | undefined;
   connection?: Connection | undefined;
   ip: string;
   userAgent?: string | undefined;
 }
 
+let hostOf: { issuer: string; host: string } | undefined;
+/** The issuer's host, parsed once per issuer (it is final once the listener is bound). */
+function issuerHost(s: Auth0Services): string {
+  const issuer = s.issuer();
+  if (hostOf?.issuer !== issuer) hostOf = { issuer, host: new URL(issuer).host };
+  return hostOf.host;
+}
+
 async function common(s: Auth0Services, w: Where): Promise<Omit<LogEventInput, 'type'>> {
-  const client = w.clientId ? await s.apps.find(w.clientId) : undefined;
+  const clientName = w.clientName ?? (w.clientId ? (await s.apps.find(w.clientId))?.app.name : undefined);
+  return known(s, { ...w, clientName });
+}
+
+/** The common members when nothing needs looking up. */
+function known(s: Auth0Services, w: Where): Omit<LogEventInput, 'type'> {
   return {
     client_id: w.clientId,
-    client_name: client?.app.name,
+    client_name: w.clientName,
     ip: w.ip,
-    hostname: new URL(s.issuer()).host,
+    hostname: issuerHost(s),
     user_agent: w.userAgent,
     connection: w.connection?.name,
     connection_id: w.connection?.id,
@@ -97,18 +112,23 @@ function exchange(s: Auth0Services, ctx: KoaContext, error: OIDCProviderError | 
   const pair = EXCHANGES[ctx.oidc?.params?.grant_type ?? ''];
   if (!pair) return; // password grants are logged where the password is checked (grants/password-realm.ts)
   const p = ctx.oidc.params;
-  const clientId = ctx.oidc.client?.clientId ?? str(p['client_id']);
+  const client = ctx.oidc.client;
+  const clientId = client?.clientId ?? str(p['client_id']);
   const account = ctx.oidc.entities?.['Account'] as { accountId?: unknown } | undefined;
   const body = ctx.body as { scope?: unknown } | undefined;
-  const where = { clientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
-  recordEvent(s.ctx, async () => ({
-    ...(await common(s, where)),
+  // The authenticated client is at hand: its name needs no lookup (an unknown client has none).
+  const clientName = client ? (str(client['clientName']) ?? '') : undefined;
+  const where = { clientId, clientName, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
+  const event = {
     type: error ? pair[1] : pair[0],
     description: error ? (error.error_description ?? error.message) : undefined,
     user_id: str(account?.accountId),
     audience: str(p['audience']) ?? str(p['resource']),
     scope: error ? undefined : str(body?.scope),
-  }));
+  };
+  // The usual case (an authenticated client) needs no lookup: recorded as is, no background work.
+  if (clientName !== undefined || clientId === undefined) recordEvent(s.ctx, { ...known(s, where), ...event });
+  else recordEvent(s.ctx, async () => ({ ...(await common(s, where)), ...event }));
 }
 
 /** seccft/feccft, seacft/feacft, sertft/fertft from oidc-provider's grant events. */

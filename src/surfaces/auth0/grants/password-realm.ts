@@ -2,7 +2,7 @@ import type { KoaContext, Provider } from 'oidc-provider';
 import { BLOCKED_MESSAGE } from '../../../core/identity/brute-force.js';
 import { isEnabledFor } from '../../../core/identity/connections.js';
 import { GRANT } from '../../../core/oauth/applications.js';
-import { findAccount } from '../account.js';
+import { accountOf } from '../account.js';
 import { resourceIndicators } from '../audience.js';
 import { logLogin } from '../../management/auth0-log-hooks.js';
 import { auth0Error } from '../errors.js';
@@ -43,13 +43,14 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
 
   const ip = endUserIp(ctx);
   const outcome = await s.authenticator.login(connection, username, password, ip);
-  logLogin(s, { clientId: client.clientId, connection, identifier: username, outcome, grant: true, ip, userAgent: ctx.get('user-agent') || undefined });
+  logLogin(s, { clientId: client.clientId, clientName: str(client['clientName']), connection, identifier: username, outcome, grant: true, ip, userAgent: ctx.get('user-agent') || undefined });
   if (!outcome.ok) {
     if (outcome.reason === 'too_many_attempts') throw auth0Error(429, 'too_many_attempts', BLOCKED_MESSAGE);
     if (outcome.reason === 'blocked_user') throw auth0Error(401, 'unauthorized', 'user is blocked');
     throw auth0Error(403, 'invalid_grant', 'Wrong email or password.');
   }
-  const account = await findAccount(s, outcome.user.user_id);
+  // The user the password was checked against (blocked users were refused above): no second read.
+  const account = accountOf(outcome.user);
   if (!account) throw auth0Error(401, 'unauthorized', 'user is blocked');
   ctx.oidc.entity('Account', account);
 
@@ -58,6 +59,8 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
   const audience = str(p['audience']) ?? (await s.tenant.get()).default_audience ?? undefined;
 
   const grant = new provider.Grant({ clientId: client.clientId, accountId: account.accountId });
+  // Its id now, not at its save: the tokens below are saved together with it and must carry it.
+  grant.jti = grant.generateTokenId();
   grant.addOIDCScope(oidcScope);
   const at = new provider.AccessToken({ accountId: account.accountId, client, grantId: grant.jti, gty: 'password' });
   at.scope = oidcScope || undefined;
@@ -69,25 +72,23 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
     at.resourceServer = new provider.ResourceServer(audience, info);
     at.scope = apiScope || undefined;
   }
-  await grant.save();
   ctx.oidc.entity('Grant', grant);
   ctx.oidc.entity('AccessToken', at);
-  const accessToken = await at.save();
-
-  let refreshToken: string | undefined;
-  if (requested.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
-    const rt = new provider.RefreshToken({
-      accountId: account.accountId,
-      client,
-      grantId: grant.jti,
-      gty: 'password',
-      scope: oidcScope,
-      rotations: 0,
-      authTime: Math.floor(s.ctx.clock.now() / 1000),
-      ...(audience ? { resource: audience } : {}),
-    });
-    refreshToken = await rt.save();
-  }
+  const rt =
+    requested.includes('offline_access') && client.grantTypeAllowed('refresh_token')
+      ? new provider.RefreshToken({
+          accountId: account.accountId,
+          client,
+          grantId: grant.jti,
+          gty: 'password',
+          scope: oidcScope,
+          rotations: 0,
+          authTime: Math.floor(s.ctx.clock.now() / 1000),
+          ...(audience ? { resource: audience } : {}),
+        })
+      : undefined;
+  // Saved together: on SQLite the three writes then share one commit (storage group commit).
+  const [, accessToken, refreshToken] = await Promise.all([grant.save(), at.save(), rt?.save()]);
 
   let idToken: string | undefined;
   if (requested.includes('openid')) {

@@ -9,8 +9,9 @@ import { certificateFor } from '../signing-certs.js';
 
 const ORDER: Record<string, number> = { current: 0, next: 1, previous: 2, revoked: 3 };
 /**
- * Every worker's oidc-provider re-reads the key set at most 60 s apart (surfaces/auth0/mount.ts),
- * so for up to a minute after a rotation some may still sign with the now-previous key. Revoking
+ * The worker that rotates rebuilds its oidc-provider at once; every other worker's re-reads the
+ * key set at most 60 s apart (surfaces/auth0/mount.ts), so for up to a minute after a rotation
+ * some may still sign with the now-previous key. Revoking
  * it before then would invalidate tokens issued after the revocation: refused (409) until then.
  */
 export const REVOKE_AFTER_ROTATION_MS = 65_000;
@@ -81,9 +82,10 @@ export function keyOperations(m: Mgmt): Operation[] {
         if (!m.limiter.hit('mgmt:rotate-signing-key', MGMT_RATE.rotate).allowed) throw tooManyRequests('Signing keys can be rotated at most 5 times a day');
         await m.s.signingKeys.current();
         await m.s.signingKeys.rotate();
+        // This worker's oidc-provider signs with the new key from the next request; others within 60 s (mount.ts).
+        m.s.signingKeysChanged.notify();
         const current = (await rows(m)).find((r) => r.status === 'current');
         if (!current) throw new Error('no current signing key after rotation');
-        // oidc-provider picks the new current key up when ProviderHolder next checks the key set (mount.ts).
         return { status: 201, body: { cert: (await certificateFor(m.s, current)).cert, kid: current.kid } };
       },
     },
@@ -100,6 +102,7 @@ export function keyOperations(m: Mgmt): Operation[] {
         if (wait > 0) throw conflict(`The previous signing key may still be signing tokens on some workers; retry in ${Math.ceil(wait / 1000)} seconds.`, 'signing_key_in_use');
         if (!(await m.keyAdmin.revokePrevious(SIGNING_PURPOSE, row.kid, m.now()))) throw badRequest('Only the previous signing key can be revoked.', 'invalid_key_state');
         m.verifier.forgetKey(row.kid);
+        m.s.signingKeysChanged.notify(); // unpublished from this worker's JWKS at once
         return { status: 200, body: { cert: (await certificateFor(m.s, row)).cert, kid: row.kid } };
       },
     },
