@@ -21,13 +21,36 @@ const toRow = (s: ResourceServer): Auth0ResourceServersTable => {
 
 const toGrant = (r: Auth0ClientGrantsTable): ClientGrant => ({ ...r, scope: JSON.parse(r.scope) as string[] });
 
+const sameRow = (a: Auth0ResourceServersTable, b: Auth0ResourceServersTable): boolean =>
+  a.body === b.body && a.id === b.id && a.name === b.name && a.is_system === b.is_system && a.created_at === b.created_at && a.updated_at === b.updated_at;
+
+/** Decoded APIs remembered per repository (the token endpoint's is one per process). */
+const MAX_DECODED = 1_000;
+
 /** Resource servers (APIs) and client grants. */
 export class KyselyResourceServerRepository implements ResourceServerRepository {
+  readonly #decoded = new Map<string, { row: Auth0ResourceServersTable; value: ResourceServer }>();
+
   constructor(private readonly storage: Storage) {}
 
+  /**
+   * Read on every call (changes show at once, whoever made them), decoded only when the row
+   * differs from the one decoded last: every token request for an API looks it up. The same row
+   * gives the same object back: callers must not mutate it.
+   */
   async findByIdentifier(identifier: string): Promise<ResourceServer | undefined> {
     const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier).executeTakeFirst();
-    return row && toServer(row);
+    if (!row) {
+      this.#decoded.delete(identifier);
+      return undefined;
+    }
+    const known = this.#decoded.get(identifier);
+    if (known && sameRow(known.row, row)) return known.value;
+    const value = toServer(row);
+    this.#decoded.delete(identifier);
+    this.#decoded.set(identifier, { row, value });
+    if (this.#decoded.size > MAX_DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
+    return value;
   }
 
   async findSystem(): Promise<ResourceServer | undefined> {

@@ -1,8 +1,9 @@
 import type { Query } from '../../core/logs/lucene.js';
 import type { LogEvent } from '../../core/logs/events.js';
 import type { LogStore } from '../../core/logs/recorder.js';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Storage } from '../database.js';
-import type { Auth0LogsTable } from '../schema.js';
+import type { Auth0LogsTable, Database } from '../schema.js';
 import { queryToSql, type FieldSpec } from './auth0-search.js';
 
 /** Fields of `q` on logs (auth0-api.md §4.3 Logs); `user` / `application` are the SDK's search aliases. */
@@ -53,6 +54,13 @@ const toRow = (event: LogEvent): Auth0LogsTable => ({
   body: JSON.stringify(event),
 });
 
+/** Columns in the order their values are bound. */
+const COLUMNS = ['log_id', 'date', 'type', 'client_id', 'client_name', 'user_id', 'user_name', 'connection', 'connection_id', 'ip', 'description', 'body'] as const satisfies readonly (keyof Auth0LogsTable)[];
+
+// Every column is bound: a column added to the table without being listed here fails to compile.
+const allColumnsBound: [Exclude<keyof Auth0LogsTable, (typeof COLUMNS)[number]>] extends [never] ? true : never = true;
+void allColumnsBound;
+
 /** The largest power of two that is at most `n` and at most MAX_ROWS_PER_INSERT. */
 export function insertChunk(n: number): number {
   let size = 1;
@@ -61,6 +69,8 @@ export function insertChunk(n: number): number {
 }
 
 export class KyselyLogRepository implements LogStore {
+  readonly #sql = new Map<number, string>();
+
   constructor(private readonly storage: Storage) {}
 
   async insert(event: LogEvent): Promise<void> {
@@ -79,14 +89,28 @@ export class KyselyLogRepository implements LogStore {
     await this.storage.transaction(async (trx) => {
       for (let i = 0; i < rows.length; ) {
         const n = insertChunk(rows.length - i);
-        await trx
-          .insertInto('auth0_logs')
-          .values(rows.slice(i, i + n))
-          .onConflict((oc) => oc.column('log_id').doNothing())
-          .execute();
+        const params: unknown[] = [];
+        for (const row of rows.slice(i, i + n)) for (const column of COLUMNS) params.push(row[column]);
+        await trx.executeQuery(CompiledQuery.raw(this.#insertSql(trx, n), params));
         i += n;
       }
     });
+  }
+
+  /** The SQL of an n-row insert, built by kysely once per size (building 256 rows costs more than running them). */
+  #insertSql(db: Kysely<Database>, n: number): string {
+    let text = this.#sql.get(n);
+    if (text === undefined) {
+      const placeholder = Object.fromEntries(COLUMNS.map((c) => [c, c === 'date' ? 0 : ''])) as unknown as Auth0LogsTable;
+      const compiled = db
+        .insertInto('auth0_logs')
+        .values(Array.from({ length: n }, () => placeholder))
+        .onConflict((oc) => oc.column('log_id').doNothing())
+        .compile();
+      if (compiled.parameters.length !== n * COLUMNS.length) throw new Error(`log insert binds ${compiled.parameters.length} parameters, not ${n * COLUMNS.length}`);
+      this.#sql.set(n, (text = compiled.sql));
+    }
+    return text;
   }
 
   async find(logId: string): Promise<LogEvent | undefined> {

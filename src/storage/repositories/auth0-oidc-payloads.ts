@@ -63,6 +63,18 @@ export class KyselyOidcPayloadRepository {
     await this.#write((db) => db.updateTable('auth0_oidc_payloads').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute());
   }
 
+  /**
+   * Marks an unconsumed artefact consumed, in one statement; false when it was consumed already
+   * (or is gone). Of concurrent callers exactly one gets true.
+   */
+  async consumeOnce(model: string, id: string): Promise<boolean> {
+    const at = this.now();
+    const result = await this.#write((db) =>
+      db.updateTable('auth0_oidc_payloads').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async destroy(model: string, id: string): Promise<void> {
     await this.#write((db) => db.deleteFrom('auth0_oidc_payloads').where('model', '=', model).where('id', '=', id).execute());
   }

@@ -13,6 +13,9 @@ type Payload = Record<string, unknown>;
  */
 export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: ApplicationRepository, now: () => number) {
   const leeway = new RefreshReuseLeeway(payloads, apps, now);
+  // Refresh tokens just read, by id: oidc-provider consumes the one it found a moment later in
+  // the same request, and the payload (immutable once stored) need not be read again for it.
+  const justFound = new Map<string, Payload>();
   // The repository hands back the same object while a client's row is unchanged: its metadata
   // is derived once (oidc-provider hashes what it gets to find its built client).
   const metadata = new WeakMap<ApplicationWithSecret, Payload>();
@@ -41,7 +44,11 @@ export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: Appl
         return found && clientMetadata(found);
       }
       const record = await payloads.find(this.model, 'id', id);
-      if (this.model === 'RefreshToken' && record && (await leeway.tolerated(id, record))) return record.payload;
+      if (this.model === 'RefreshToken' && record) {
+        justFound.set(id, record.payload);
+        if (justFound.size > 1_000) justFound.delete(justFound.keys().next().value!);
+        if (await leeway.tolerated(id, record)) return record.payload;
+      }
       return this.#withConsumed(record);
     }
 
@@ -54,8 +61,11 @@ export function adapterFactory(payloads: KyselyOidcPayloadRepository, apps: Appl
     }
 
     async consume(id: string): Promise<void> {
-      if (this.model === 'RefreshToken') await leeway.consume(id);
-      else await payloads.consume(this.model, id);
+      if (this.model === 'RefreshToken') {
+        const known = justFound.get(id);
+        justFound.delete(id);
+        await leeway.consume(id, known);
+      } else await payloads.consume(this.model, id);
     }
 
     async destroy(id: string): Promise<void> {

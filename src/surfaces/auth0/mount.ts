@@ -44,10 +44,9 @@ export class ProviderHolder {
       const current = await this.#built;
       const { fingerprint } = await loadSigningJwks(this.s);
       if (fingerprint !== current.keysFingerprint) {
-        // A failed rebuild keeps the provider that works; the next request tries again.
+        // A failed rebuild keeps the provider that works; the next re-check tries again.
         this.#built = buildProvider(this.s).catch((e: unknown) => {
           this.s.ctx.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'auth0 provider rebuild failed');
-          this.#stale = true;
           return current;
         });
       }

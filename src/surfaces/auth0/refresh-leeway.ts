@@ -28,15 +28,16 @@ export class RefreshReuseLeeway {
 
   /**
    * Consumes (rotates) refresh token `id` and remembers it as its family's latest. A tolerated
-   * reuse keeps its first consumption time: the leeway runs from the first rotation.
+   * reuse keeps its first consumption time: the leeway runs from the first rotation. One
+   * conditional update decides which request consumed it first; `known` is the token's payload
+   * when the caller has just read it (oidc-provider found the token in the same request).
    */
-  async consume(id: string): Promise<void> {
-    const record = await this.payloads.find('RefreshToken', 'id', id);
-    if (record?.consumedAt !== null && record?.consumedAt !== undefined) return;
-    await this.payloads.consume('RefreshToken', id);
-    const grantId = str(record?.payload['grantId']);
-    if (!record || !grantId || (await this.#leewayMs(record.payload)) === 0) return;
-    const exp = record.payload['exp'];
+  async consume(id: string, known?: Record<string, unknown>): Promise<void> {
+    if (!(await this.payloads.consumeOnce('RefreshToken', id))) return;
+    const payload = known ?? (await this.payloads.find('RefreshToken', 'id', id))?.payload;
+    const grantId = str(payload?.['grantId']);
+    if (!payload || !grantId || (await this.#leewayMs(payload)) === 0) return;
+    const exp = payload['exp'];
     await this.payloads.upsert(CHAIN_MODEL, grantId, { last: id }, typeof exp === 'number' ? exp * 1000 : null);
   }
 
