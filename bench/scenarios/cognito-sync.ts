@@ -70,6 +70,7 @@ const fmtStatuses = (m: Record<string, number>) => Object.entries(m).map(([k, v]
 
 /** The read scenario against a running server (the profiling driver starts its own). */
 export async function syncReadOn(server: BenchServer, ceiling: CryptoCeiling, around?: MeasureHooks): Promise<ScenarioResult> {
+  const loadAtStart = loadAvg();
   const fx = await setUpSync(server, { identities: IDENTITIES, records: RECORDS });
   const t0 = performance.now();
   const pool: SignedRequest[] = [];
@@ -115,6 +116,7 @@ export async function syncReadOn(server: BenchServer, ceiling: CryptoCeiling, ar
     wrongRecordCount: wrongCount,
     sigv4KeyDerivationsPerSecOneCore: ceiling.sigv4KeyDerivationsPerSec,
     hmacSha256PerSecOneCore: ceiling.hmacSha256PerSec,
+    loadAverageAtStart: Number(loadAtStart),
     loadAverageBefore: Number(loadBefore),
     loadAverageAfter: Number(loadAfter),
   };
@@ -123,7 +125,7 @@ export async function syncReadOn(server: BenchServer, ceiling: CryptoCeiling, ar
     `- latency: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; non-2xx ${r.non2xx}, errors ${r.errors}; statuses ${fmtStatuses(statuses)}; spot-checked responses without ${RECORDS} records: ${wrongCount}`,
     `- signing: ${pool.length} distinct requests pre-signed with @smithy/signature-v4 before the run (${signMs} ms), cycled during it; load generator on the same machine`,
     ...ceilingLines(ceiling, r.requestsPerSec),
-    `- load average (1 min) ${loadBefore} before the run, ${loadAfter} after`,
+    `- load average (1 min): ${loadAtStart} before set-up (the machine without this bench), ${loadBefore} / ${loadAfter} before / after the measured run (which count this bench's own server and load generator)`,
     `- aim: ≥ 3,000 reads/s on 2 cores, p99 < 50 ms — ${aim(r.requestsPerSec >= 3000 && r.p99Ms < 50)}`,
   ].join('\n');
   return { name: 'sync-read', summary, metrics };
@@ -166,6 +168,7 @@ interface WriteCtx {
 
 /** The write scenario against a running server. */
 export async function syncWriteOn(server: BenchServer, ceiling: CryptoCeiling, around?: MeasureHooks): Promise<ScenarioResult> {
+  const loadAtStart = loadAvg();
   const fx = await setUpSync(server, { identities: IDENTITIES, records: RECORDS });
   const lanes: Lane[] = fx.identities.map((id) => ({ id, syncCount: id.syncCount, records: new Map(id.records), turn: 0, lists: new Map() }));
   /** Datasets nobody holds, each with its next ListRecords signed. */
@@ -330,6 +333,7 @@ export async function syncWriteOn(server: BenchServer, ceiling: CryptoCeiling, a
     identities: IDENTITIES,
     sigv4KeyDerivationsPerSecOneCore: ceiling.sigv4KeyDerivationsPerSec,
     hmacSha256PerSecOneCore: ceiling.hmacSha256PerSec,
+    loadAverageAtStart: Number(loadAtStart),
     loadAverageBefore: Number(loadBefore),
     loadAverageAfter: Number(loadAfter),
   };
@@ -339,7 +343,7 @@ export async function syncWriteOn(server: BenchServer, ceiling: CryptoCeiling, a
     `- UpdateRecords statuses ${fmtStatuses(writeStatuses)}; ListRecords statuses ${fmtStatuses(listStatuses)}; non-2xx ${r.non2xx}, errors ${r.errors}; loop anomalies ${fmtStatuses(problems)}`,
     `- signing: @smithy/signature-v4 with each identity's own credentials; UpdateRecords signed in the run right after the ListRecords whose token it carries, ListRecords pre-signed for the next ${LISTS_AHEAD} counts of each dataset before the run (${signMs} ms; ${lateLists} signed in the run once those ran out)`,
     ...ceilingLines(ceiling, r.requestsPerSec),
-    `- load average (1 min) ${loadBefore} before the run, ${loadAfter} after`,
+    `- load average (1 min): ${loadAtStart} before set-up (the machine without this bench), ${loadBefore} / ${loadAfter} before / after the measured run (which count this bench's own server and load generator)`,
     `- aim: ≥ 1,000 writes/s on 2 cores, p99 < 50 ms — ${aim(writesPerSec >= 1000 && wl.p99 < 50 && r.p99Ms < 50)} (UpdateRecords p99 and all requests' p99)`,
   ].join('\n');
   return { name: 'sync-write', summary, metrics };

@@ -25,8 +25,8 @@ export const serveOptions = {
   'sqlite-synchronous': {
     type: 'enum',
     values: ['normal', 'full'],
-    default: 'normal',
-    doc: 'Embedded SQLite (WAL) durability. normal: a commit survives a crash or kill -9 of the process and the database never corrupts, but a power loss or OS crash may undo the last commits; no fsync per commit, so no worker stalls on the disk. full: each commit also survives power loss, at one fsync each (federated sign-ins about a third slower). PostgreSQL ignores it.',
+    default: 'full',
+    doc: 'Embedded SQLite (WAL) durability. full: every commit survives power loss (one fsync per commit, shared by the sign-ins a group commit carries). normal: no fsync per commit, for more write throughput where disk flushes are slow; commits still survive a crash or kill -9 of the process, but a power loss or OS crash may undo the last ones (the database stays consistent). PostgreSQL ignores it.',
   },
   'auth0-rate-limit': { type: 'integer', default: 100_000, doc: 'Auth0 Authentication API requests per minute per IP, counted per worker (0: unlimited).' },
   'auth0-signup-rate-limit': { type: 'integer', default: 10_000, doc: 'POST /dbconnections/signup per minute per IP, per worker (Auth0: 50; 0: unlimited).' },

@@ -140,10 +140,10 @@ describe('SQLite write lock', () => {
     }
   });
 
-  it('sets synchronous as configured (FULL unless asked; the server defaults to NORMAL)', async () => {
+  it('sets synchronous as configured (FULL unless asked)', async () => {
     const level = async (s: Storage) => (await sql<{ synchronous: number }>`pragma synchronous`.execute(s.db)).rows[0]?.synchronous;
-    expect(loadServeConfig({}, {}).sqliteSynchronous).toBe('normal');
-    expect(loadServeConfig({}, { COGNATE_SQLITE_SYNCHRONOUS: 'full' }).sqliteSynchronous).toBe('full');
+    expect(loadServeConfig({}, {}).sqliteSynchronous).toBe('full');
+    expect(loadServeConfig({}, { COGNATE_SQLITE_SYNCHRONOUS: 'normal' }).sqliteSynchronous).toBe('normal');
     expect(() => loadServeConfig({ 'sqlite-synchronous': 'off' }, {})).toThrow(/normal, full/);
     expect(await level(await open(scratch()))).toBe(2);
     expect(await level(await open(scratch(), { sqliteSynchronous: 'normal' }))).toBe(1);

@@ -125,7 +125,9 @@ export class KyselyDatasetStore implements DatasetStore {
   }
 
   async updateDataset(d: DatasetState): Promise<void> {
-    const { identity_id, name, ...rest } = fromDataset(d);
+    // A dataset's pool is its identity's and never changes here; leaving pool_id out of the SET
+    // spares SQLite rewriting its sync_datasets_pool index entry (a quarter of a write's WAL pages).
+    const { identity_id, name, pool_id: _pool, ...rest } = fromDataset(d);
     await this.db.updateTable('sync_datasets').set(rest).where('identity_id', '=', identity_id).where('name', '=', name).execute();
   }
 

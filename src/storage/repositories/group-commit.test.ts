@@ -26,4 +26,26 @@ forEachDialect('group commit', (storage) => {
     expect(rows.map((r) => r.id)).toEqual(['gc/1', 'gc/3']);
     expect(gc.busy).toBe(false);
   });
+
+  it('after a slow commit (an fsync-bound disk), gathers the next units into one commit instead of one each', async () => {
+    const real = storage();
+    let transactions = 0;
+    const counting = { ...real, transaction: <T,>(fn: (trx: typeof real.db) => Promise<T>) => (transactions++, real.transaction(fn)) };
+    const gc = new GroupCommit(counting, (trx) => trx);
+    await gc.run(async (trx) => {
+      await insert('slow/0')(trx);
+      const until = performance.now() + 25;
+      while (performance.now() < until); // a commit that blocked, as a slow fsync does
+    });
+    transactions = 0;
+    const units: Promise<unknown>[] = [];
+    for (let i = 1; i <= 4; i++) {
+      units.push(gc.run(insert(`slow/${i}`)));
+      await new Promise((r) => setTimeout(r, 1)); // arriving one by one, each after the last was queued
+    }
+    await Promise.all(units);
+    expect(transactions).toBeLessThanOrEqual(2);
+    const rows = await real.db.selectFrom('keys').select('id').where('purpose', '=', 'gc').where('id', 'like', 'slow/%').execute();
+    expect(rows).toHaveLength(5);
+  });
 });
