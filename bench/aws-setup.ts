@@ -1,5 +1,6 @@
 import { CognitoIdentityClient, CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { cognitoTrustPolicy } from '../test/support/cognito-trust.js';
 import type { BenchServer } from './server.js';
 
 /** The seed's IAM and Cognito steps for a bench: OIDC provider, identity pool, authenticated role. */
@@ -15,21 +16,7 @@ export async function setUpFederation(server: BenchServer, idp: { issuer: string
       OpenIdConnectProviderARNs: [provider.OpenIDConnectProviderArn!],
     }),
   );
-  const trust = (amr: string) =>
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: 'cognito-identity.amazonaws.com' },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: { 'cognito-identity.amazonaws.com:aud': pool.IdentityPoolId },
-            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr },
-          },
-        },
-      ],
-    });
+  const trust = (amr: 'authenticated' | 'unauthenticated') => JSON.stringify(cognitoTrustPolicy(pool.IdentityPoolId!, amr));
   const auth = await iam.send(new CreateRoleCommand({ RoleName: `bench-auth-${Date.now()}`, AssumeRolePolicyDocument: trust('authenticated') }));
   const unauth = await iam.send(new CreateRoleCommand({ RoleName: `bench-unauth-${Date.now()}`, AssumeRolePolicyDocument: trust('unauthenticated') }));
   await identity.send(

@@ -9,6 +9,7 @@ import { CognitoSyncClient } from '@aws-sdk/client-cognito-sync';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { randomUUID } from 'node:crypto';
+import { cognitoTrustPolicy } from '../support/cognito-trust.js';
 
 export const REGION = 'us-east-1';
 
@@ -19,20 +20,7 @@ export interface Endpoint {
 
 export const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cognito-sync:*', Resource: '*' }] };
 
-const trust = (poolId: string, amr: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: 'cognito-identity.amazonaws.com' },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { 'cognito-identity.amazonaws.com:aud': poolId },
-        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr },
-      },
-    },
-  ],
-});
+const trust = (poolId: string, amr: 'authenticated' | 'unauthenticated') => cognitoTrustPolicy(poolId, amr);
 
 export const rootClients = (e: Endpoint) => {
   const config = { endpoint: e.url, region: REGION, credentials: e.root, maxAttempts: 1 };

@@ -19,6 +19,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/app/server.js';
 import { loadServeConfig } from '../../../src/config/load.js';
+import { cognitoTrustPolicy } from '../../../test/support/cognito-trust.js';
 import {
   FileStore,
   MemoryStore,
@@ -50,20 +51,7 @@ beforeAll(async () => {
   );
   identityPoolId = pool.IdentityPoolId!;
   // aws-apis.md §3.5, for guests.
-  const trust = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: 'cognito-identity.amazonaws.com' },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { 'cognito-identity.amazonaws.com:aud': identityPoolId },
-          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' },
-        },
-      },
-    ],
-  };
+  const trust = cognitoTrustPolicy(identityPoolId, 'unauthenticated');
   const role = await iam.send(new CreateRoleCommand({ RoleName: 'sync-guest', AssumeRolePolicyDocument: JSON.stringify(trust) }));
   await iam.send(
     new PutRolePolicyCommand({
