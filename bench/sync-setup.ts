@@ -9,6 +9,7 @@ import { CognitoIdentityClient, CreateIdentityPoolCommand, GetCredentialsForIden
 import { CognitoSyncClient, ListRecordsCommand, UpdateRecordsCommand } from '@aws-sdk/client-cognito-sync';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { cognitoTrustPolicy } from '../test/support/cognito-trust.js';
 import type { BenchServer } from './server.js';
 import { RequestSigner } from './sign.js';
 
@@ -57,21 +58,7 @@ export async function setUpSync(server: BenchServer, options: { identities: numb
   const pool = await cognito.send(new CreateIdentityPoolCommand({ IdentityPoolName: `bench_sync_${Date.now()}`, AllowUnauthenticatedIdentities: true }));
   const poolId = pool.IdentityPoolId!;
   const roleName = `bench-sync-guest-${randomUUID().slice(0, 8)}`;
-  const trust = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: 'cognito-identity.amazonaws.com' },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { 'cognito-identity.amazonaws.com:aud': poolId },
-          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' },
-        },
-      },
-    ],
-  };
-  const role = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  const role = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(cognitoTrustPolicy(poolId, 'unauthenticated')) }));
   const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cognito-sync:*', Resource: '*' }] };
   await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'sync', PolicyDocument: JSON.stringify(policy) }));
   await cognito.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { unauthenticated: role.Role!.Arn! } }));

@@ -34,8 +34,8 @@ const READS_PER_IDENTITY = 150;
 /** Signed writes kept ready (covers the one signature in flight per response handler). */
 const WRITE_QUEUE = 64;
 const WARMUP_SEC = 3;
-/** ListRecords signed ahead per dataset in sync-write: 200 × 120 covers ~1,300 writes/s over warm-up and run. */
-const LISTS_AHEAD = 120;
+/** ListRecords signed ahead per dataset in sync-write: 200 × 160 covers ~1,700 writes/s over warm-up and run. */
+const LISTS_AHEAD = 160;
 
 /** The same run's SigV4 ceiling, and the share of one core the server's signature checks needed at `perSec`. */
 const ceilingLines = (c: CryptoCeiling, perSec: number) => [
