@@ -67,9 +67,13 @@ function openSqlite(dataDir: string, synchronous: SqliteSynchronous): Storage {
   const database = new SQLite(file);
   // WAL lets every worker process read while one writes; NORMAL sync is durable in WAL
   // against process crashes (kill -9); FULL adds power-loss durability for each commit.
-  database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  // The busy timeout comes first: switching a fresh file to WAL takes an exclusive lock, and
+  // worker processes starting at once must wait for each other there rather than fail.
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  // Some WAL start-up paths (another process recovering or creating the WAL index) answer
+  // SQLITE_BUSY without consulting the busy handler: retry those for the same timeout.
+  retryWhileBusy(() => database.pragma('journal_mode = WAL'));
+  retryWhileBusy(() => database.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`));
   database.pragma('foreign_keys = ON');
   const statements = new StatementCache(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
@@ -93,6 +97,22 @@ function openSqlite(dataDir: string, synchronous: SqliteSynchronous): Storage {
     transaction: (fn) => sqliteTransaction(db, writeLock, fn),
     close: () => db.destroy(),
   };
+}
+
+/** Runs a start-up statement again while SQLite reports the file busy, up to the busy timeout. */
+function retryWhileBusy(run: () => unknown): void {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      run();
+      return;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() + wait > deadline) throw e;
+      Atomics.wait(pause, 0, 0, wait); // start-up only: blocking this process briefly is intended
+    }
+  }
 }
 
 const PRAGMA = /^\s*pragma\b/i;
