@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { credentialScope } from '../core/sigv4/index.js';
-import { dispatchJsonRpc, renderJsonRpcError } from '../protocols/aws/json-rpc.js';
-import { dispatchQuery, renderQueryError } from '../protocols/aws/query-rpc.js';
-import { renderRestJsonError } from '../protocols/aws/rest-json.js';
+import { dispatchJsonRpc, jsonRpc } from '../protocols/aws/json-rpc.js';
+import { renderError } from '../protocols/aws/pipeline.js';
+import { awsQuery, dispatchQuery } from '../protocols/aws/query-rpc.js';
+import { restJson } from '../protocols/aws/rest-json.js';
 import type { AwsHttpRequest, AwsHttpResponse, AwsSurface, DispatchDeps } from '../protocols/aws/surface.js';
 
 /** CORS for browser use of the AWS SDKs (aws-apis.md §0.7). */
@@ -37,6 +38,11 @@ export function send(reply: FastifyReply, res: AwsHttpResponse): FastifyReply {
   return reply.code(res.status).headers(AWS_CORS_HEADERS).headers(res.headers).send(res.body);
 }
 
+/** A route handler answering with what `route` makes of the request; built once at registration. */
+export function awsHandler(route: (req: AwsHttpRequest) => Promise<AwsHttpResponse>) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => send(reply, await route(toAwsRequest(req)));
+}
+
 export interface AwsSurfaces {
   /** awsJson1_1 surfaces by X-Amz-Target prefix */
   json: AwsSurface[];
@@ -48,6 +54,12 @@ export interface AwsSurfaces {
 
 /** restJson1 paths (Cognito Sync); everything else AWS arrives on `/`. */
 export const isRestJsonPath = (rawPath: string): boolean => rawPath === '/identitypools' || rawPath.startsWith('/identitypools/');
+
+/** Picks the awsJson1_1 surface by the `X-Amz-Target` prefix, else the first. */
+function pickJsonSurface(surfaces: AwsSurface[], target: string): AwsSurface {
+  const prefix = target.slice(0, target.indexOf('.') + 1);
+  return surfaces.find((s) => `${s.model.metadata.targetPrefix}.` === prefix) ?? surfaces[0]!;
+}
 
 /** Picks the awsQuery surface: the SigV4 scope's service when signed, else the one whose model has the Action. */
 function pickQuerySurface(surfaces: AwsSurface[], req: AwsHttpRequest, action: string): AwsSurface | undefined {
@@ -65,11 +77,7 @@ function pickQuerySurface(surfaces: AwsSurface[], req: AwsHttpRequest, action: s
  */
 export function routeAws(surfaces: AwsSurfaces, req: AwsHttpRequest, deps: DispatchDeps): Promise<AwsHttpResponse> {
   const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') {
-    const prefix = target.slice(0, target.indexOf('.') + 1);
-    const surface = surfaces.json.find((s) => `${s.model.metadata.targetPrefix}.` === prefix) ?? surfaces.json[0]!;
-    return dispatchJsonRpc(surface, target, req, deps);
-  }
+  if (typeof target === 'string') return dispatchJsonRpc(pickJsonSurface(surfaces.json, target), target, req, deps);
   const params = new URLSearchParams(req.rawQuery);
   const contentType = String(req.headers['content-type'] ?? '');
   if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
@@ -84,19 +92,15 @@ export function routeAws(surfaces: AwsSurfaces, req: AwsHttpRequest, deps: Dispa
 export function kernelError(surfaces: AwsSurfaces, req: AwsHttpRequest, error: AppError, deps: DispatchDeps): AwsHttpResponse {
   const id = deps.requestId();
   const rest = surfaces.rest[0];
-  if (rest && isRestJsonPath(req.rawPath)) return renderRestJsonError(rest, error, id, deps);
+  if (rest && isRestJsonPath(req.rawPath)) return renderError(restJson, rest, error, id, deps);
   const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') {
-    const surface = surfaces.json.find((s) => target.startsWith(`${s.model.metadata.targetPrefix}.`)) ?? surfaces.json[0]!;
-    return renderJsonRpcError(surface, error, id, deps);
-  }
-  const scope = credentialScope({ headers: req.headers, rawQuery: req.rawQuery });
-  const surface = surfaces.query.find((s) => s.signingName === scope?.service) ?? surfaces.query[0]!;
-  return renderQueryError(surface, error, id, deps);
+  if (typeof target === 'string') return renderError(jsonRpc, pickJsonSurface(surfaces.json, target), error, id, deps);
+  // The body may be what failed: only the credential scope names the surface, not the Action.
+  return renderError(awsQuery, pickQuerySurface(surfaces.query, req, '') ?? surfaces.query[0]!, error, id, deps);
 }
 
 export function registerAwsRoutes(app: FastifyInstance, surfaces: AwsSurfaces, deps: DispatchDeps): void {
-  const handler = async (req: FastifyRequest, reply: FastifyReply) => send(reply, await routeAws(surfaces, toAwsRequest(req), deps));
+  const handler = awsHandler((req) => routeAws(surfaces, req, deps));
   app.post('/', handler);
   app.get('/', async (req, reply) => {
     if (!(req.raw.url ?? '').includes('Action=')) return reply.code(200).send({ service: 'cognate' });

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { dispatchRestJson, matchRestJson } from '../protocols/aws/rest-json.js';
 import type { AwsSurface, DispatchDeps } from '../protocols/aws/surface.js';
-import { send, toAwsRequest } from './aws-routes.js';
+import { awsHandler } from './aws-routes.js';
 
 /**
  * restJson1 surfaces (Cognito Sync) on their own paths: `/identitypools` and below. The surface
@@ -10,11 +10,14 @@ import { send, toAwsRequest } from './aws-routes.js';
  */
 export function registerRestJsonRoutes(app: FastifyInstance, surfaces: AwsSurface[], deps: DispatchDeps): void {
   if (surfaces.length === 0) return;
-  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const request = toAwsRequest(req);
-    const surface = surfaces.find((s) => matchRestJson(s, request.method, request.rawPath) !== undefined) ?? surfaces[0]!;
-    return send(reply, await dispatchRestJson(surface, request, deps));
-  };
+  const handler = awsHandler((req) => {
+    for (const surface of surfaces) {
+      const matched = matchRestJson(surface, req.method, req.rawPath);
+      // The match goes along, so the path is matched once.
+      if (matched) return dispatchRestJson(surface, req, deps, matched);
+    }
+    return dispatchRestJson(surfaces[0]!, req, deps);
+  });
   for (const url of ['/identitypools', '/identitypools/*']) {
     app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url, handler });
   }

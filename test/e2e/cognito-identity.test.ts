@@ -34,38 +34,19 @@ import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient }
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/app/server.js';
-import { loadServeConfig } from '../../src/config/load.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/app/server.js';
+import { ACCOUNT, awsClient, expectMessage, REGION, rejection, startAwsServer, type AwsError, type AwsTestServer } from '../support/aws-server.js';
 import { startTestIdp, type TestIdp } from '../support/oidc-idp.js';
-import { dropDatabase, freshDatabase } from '../support/postgres.js';
 
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
 const NOT_SUPPORTED = 'Token is not from a supported provider of this identity pool.';
 const COULD_NOT_VERIFY = "Invalid login token. Couldn't verify signed token.";
 
-interface AwsError {
-  name: string;
-  message: string;
-  $metadata: { httpStatusCode?: number };
-}
-
 /** Expects the SDK to surface `name` (HTTP 400 unless said otherwise), with `message` when given. */
 async function fails(p: Promise<unknown>, name: string, message?: string | RegExp, status = 400): Promise<AwsError> {
-  const e = (await p.then(
-    () => {
-      throw new Error(`expected ${name}, but the call succeeded`);
-    },
-    (err: unknown) => err,
-  )) as AwsError;
+  const e = await rejection(p, name);
   expect({ name: e.name, status: e.$metadata?.httpStatusCode }).toEqual({ name, status });
-  if (typeof message === 'string') expect(e.message).toBe(message);
-  else if (message) expect(e.message).toMatch(message);
+  expectMessage(e, message);
   return e;
 }
 
@@ -84,8 +65,7 @@ const trust = (poolId: string, amr: 'authenticated' | 'unauthenticated') =>
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`Cognito Identity [${dialect}]`, () => {
-    let dir: string;
-    let databaseUrl: string | undefined;
+    let live: AwsTestServer | undefined;
     let server: RunningServer;
     let idp: TestIdp;
     let providerArn: string;
@@ -93,7 +73,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let iam: IAMClient;
     let sts: STSClient;
 
-    const client = <T,>(C: new (c: object) => T, credentials?: object): T => new C({ endpoint: server.url, region: REGION, maxAttempts: 1, ...(credentials ? { credentials } : {}) });
+    const client = <T,>(C: new (c: object) => T, credentials?: object): T => awsClient(C, server, credentials);
     const role = async (name: string, policy: string) => (await iam.send(new CreateRoleCommand({ RoleName: `${name}-${randomUUID().slice(0, 8)}`, AssumeRolePolicyDocument: policy }))).Role!;
     const logins = async (sub: string, claims: Record<string, unknown> = {}) => ({ [idp.issuerKey]: await idp.mint({ sub, ...claims }) });
 
@@ -117,10 +97,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'cognate-ci-e2e-'));
-      if (dialect === 'postgres') databaseUrl = await freshDatabase(inject('postgresUrl'));
-      const config = loadServeConfig({ port: '0', data: dir, ...(databaseUrl ? { 'database-url': databaseUrl } : {}) }, {});
-      server = await startServer({ config, logger: pino({ level: 'silent' }), env: {} });
+      live = await startAwsServer(dialect);
+      server = live.server;
       idp = await startTestIdp();
       identity = client(CognitoIdentityClient, server.context.root);
       iam = client(IAMClient, server.context.root);
@@ -131,9 +109,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     afterAll(async () => {
       await idp?.close();
-      await server?.close();
-      if (databaseUrl) await dropDatabase(databaseUrl, inject('postgresUrl'));
-      await rm(dir, { recursive: true, force: true });
+      await live?.close();
     });
 
     it('pools: create, describe, PUT update, list pages, tags, delete, and their errors', async () => {

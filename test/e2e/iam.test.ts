@@ -3,9 +3,6 @@
  * IAM end to end: the real server in-process, driven only by `@aws-sdk/client-iam` (and raw
  * `fetch` for requests the SDK cannot make), on embedded SQLite and on PostgreSQL.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AddClientIDToOpenIDConnectProviderCommand,
   AttachRolePolicyCommand,
@@ -42,13 +39,10 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateOpenIDConnectProviderThumbprintCommand,
 } from '@aws-sdk/client-iam';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/app/server.js';
-import { loadServeConfig } from '../../src/config/load.js';
-import { dropDatabase, freshDatabase } from '../support/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/app/server.js';
+import { ACCOUNT, awsClient, fails, startAwsServer, type AwsTestServer } from '../support/aws-server.js';
 
-const ACCOUNT = '123456789012';
 const TP1 = 'AB'.repeat(20);
 const TP2 = '0123456789abcdef0123456789abcdef01234567';
 
@@ -59,54 +53,23 @@ const trust = (extra: Record<string, unknown> = {}) =>
   });
 const allow = (action: string, resource = '*') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
-interface AwsError {
-  name: string;
-  message: string;
-  $metadata: { httpStatusCode?: number };
-}
-
-/** Runs `p`, expecting the SDK to surface `name` with HTTP `status` (and `message`, when given). */
-async function fails(p: Promise<unknown>, name: string, status: number, message?: string | RegExp): Promise<AwsError> {
-  const e = (await p.then(
-    () => {
-      throw new Error(`expected ${name}, but the call succeeded`);
-    },
-    (err: unknown) => err,
-  )) as AwsError;
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(status);
-  if (typeof message === 'string') expect(e.message).toBe(message);
-  else if (message) expect(e.message).toMatch(message);
-  return e;
-}
-
-async function launch(data: string, databaseUrl?: string): Promise<RunningServer> {
-  const config = loadServeConfig({ port: '0', data, ...(databaseUrl ? { 'database-url': databaseUrl } : {}) }, {});
-  return startServer({ config, logger: pino({ level: 'silent' }), env: {} });
-}
-
-const iamClient = (server: RunningServer, credentials = server.context.root) =>
-  new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+const iamClient = (server: RunningServer, credentials: object = server.context.root) => awsClient(IAMClient, server, credentials);
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`IAM [${dialect}]`, () => {
-    let dir: string;
-    let databaseUrl: string | undefined;
+    let live: AwsTestServer | undefined;
     let server: RunningServer;
     let iam: IAMClient;
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'cognate-iam-e2e-'));
-      if (dialect === 'postgres') databaseUrl = await freshDatabase(inject('postgresUrl'));
-      server = await launch(dir, databaseUrl);
+      live = await startAwsServer(dialect);
+      server = live.server;
       iam = iamClient(server);
     });
 
     afterAll(async () => {
       iam?.destroy();
-      await server?.close();
-      if (databaseUrl) await dropDatabase(databaseUrl, inject('postgresUrl'));
-      await rm(dir, { recursive: true, force: true });
+      await live?.close();
     });
 
     describe('OpenID Connect providers', () => {

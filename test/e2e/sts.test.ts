@@ -4,46 +4,15 @@
  * server's own Cognito Identity), GetCallerIdentity with the credentials it returns, and those
  * credentials authorizing IAM calls — driven only by `@aws-sdk/client-sts` and `@aws-sdk/client-iam`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, DeleteOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient, type AssumeRoleWithWebIdentityCommandInput, type Credentials } from '@aws-sdk/client-sts';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/app/server.js';
-import { loadServeConfig } from '../../src/config/load.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/app/server.js';
 import { cognitoTokensOf } from '../../src/core/federation/cognito-token.js';
 import { ensureLocalTls } from '../../src/core/tls/local-ca.js';
 import { startTestIdp, type HostileToken, type TestIdp } from '../support/oidc-idp.js';
-import { dropDatabase, freshDatabase } from '../support/postgres.js';
-
-const ACCOUNT = '123456789012';
-
-interface AwsError {
-  name: string;
-  message: string;
-  $metadata: { httpStatusCode?: number };
-}
-
-async function fails(p: Promise<unknown>, name: string, status: number, message?: string | RegExp): Promise<AwsError> {
-  const e = (await p.then(
-    () => {
-      throw new Error(`expected ${name}, but the call succeeded`);
-    },
-    (err: unknown) => err,
-  )) as AwsError;
-  expect(e.name).toBe(name);
-  expect(e.$metadata.httpStatusCode).toBe(status);
-  if (typeof message === 'string') expect(e.message).toBe(message);
-  else if (message) expect(e.message).toMatch(message);
-  return e;
-}
-
-async function launch(data: string, databaseUrl?: string): Promise<RunningServer> {
-  const config = loadServeConfig({ port: '0', data, ...(databaseUrl ? { 'database-url': databaseUrl } : {}) }, {});
-  return startServer({ config, logger: pino({ level: 'silent' }), env: {} });
-}
+import { ACCOUNT, awsClient, fails, startAwsServer, type AwsTestServer } from '../support/aws-server.js';
 
 interface Keys {
   accessKeyId: string;
@@ -58,6 +27,7 @@ const allow = (action: string, resource: string, condition?: Record<string, unkn
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }] });
 
 describe('STS', () => {
+  let live: AwsTestServer | undefined;
   let dir: string;
   let server: RunningServer;
   let iam: IAMClient;
@@ -69,12 +39,12 @@ describe('STS', () => {
 
   const clients: { destroy(): void }[] = [];
   const stsAs = (credentials?: Keys) => {
-    const c = new STSClient({ endpoint: server.url, region: 'us-east-1', maxAttempts: 1, ...(credentials ? { credentials } : {}) });
+    const c = awsClient(STSClient, server, credentials);
     clients.push(c);
     return c;
   };
   const iamAs = (credentials: Keys) => {
-    const c = new IAMClient({ endpoint: server.url, region: 'us-east-1', maxAttempts: 1, credentials });
+    const c = awsClient(IAMClient, server, credentials);
     clients.push(c);
     return c;
   };
@@ -82,9 +52,10 @@ describe('STS', () => {
     sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'web-session', WebIdentityToken: token, ...more }));
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cognate-sts-e2e-'));
-    server = await launch(dir);
-    iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: server.context.root, maxAttempts: 1 });
+    live = await startAwsServer('sqlite');
+    dir = live.dataDir;
+    server = live.server;
+    iam = awsClient(IAMClient, server, server.context.root);
     sts = stsAs();
     idp = await startTestIdp();
     providerArn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.issuer, ClientIDList: [idp.clientId] }))).OpenIDConnectProviderArn!;
@@ -105,8 +76,7 @@ describe('STS', () => {
     for (const c of clients) c.destroy();
     iam?.destroy();
     await idp?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
+    await live?.close();
   });
 
   it('trades a third-party ID token for credentials that identify the session', async () => {
@@ -246,29 +216,24 @@ describe('STS', () => {
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`STS credentials across a restart [${dialect}]`, () => {
     it('keep working on a new server over the same data', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'cognate-sts-restart-'));
-      const databaseUrl = dialect === 'postgres' ? await freshDatabase(inject('postgresUrl')) : undefined;
+      const live = await startAwsServer(dialect);
       const idp = await startTestIdp();
-      let server = await launch(dir, databaseUrl);
       try {
-        const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: server.context.root, maxAttempts: 1 });
+        const iam = awsClient(IAMClient, live.server, live.server.context.root);
         const providerArn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.issuer, ClientIDList: [idp.clientId] }))).OpenIDConnectProviderArn!;
         await iam.send(new CreateRoleCommand({ RoleName: 'Durable', AssumeRolePolicyDocument: trustFor(providerArn) }));
         iam.destroy();
-        const sts = new STSClient({ endpoint: server.url, region: 'us-east-1', maxAttempts: 1 });
+        const sts = awsClient(STSClient, live.server);
         const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/Durable`, RoleSessionName: 'durable', WebIdentityToken: await idp.mint() }));
         sts.destroy();
-        await server.close();
 
-        server = await launch(dir, databaseUrl);
-        const again = new STSClient({ endpoint: server.url, region: 'us-east-1', maxAttempts: 1, credentials: temporary(out.Credentials!) });
+        const server = await live.restart();
+        const again = awsClient(STSClient, server, temporary(out.Credentials!));
         expect((await again.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Durable/durable`);
         again.destroy();
       } finally {
-        await server.close();
+        await live.close();
         await idp.close();
-        if (databaseUrl) await dropDatabase(databaseUrl, inject('postgresUrl'));
-        await rm(dir, { recursive: true, force: true });
       }
     });
   });

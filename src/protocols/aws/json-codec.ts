@@ -1,5 +1,7 @@
 import { AppError } from '../../core/errors.js';
+import type { RenderedError } from './errors.js';
 import { shapeOf, type ServiceModel, type Shape } from './model.js';
+import type { AwsHttpResponse } from './surface.js';
 
 /**
  * awsJson1_1 / restJson1 body values, typed by the model: timestamps are epoch seconds
@@ -83,4 +85,27 @@ function toWire(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * The AWS JSON error (awsJson1_1 and restJson1 alike): body `__type` + `message`, and the
+ * `x-amzn-*` headers real services send (aws-apis.md §0.4).
+ */
+export function encodeJsonError(contentType: string, status: number, err: RenderedError, requestId: string): AwsHttpResponse {
+  return {
+    status,
+    headers: {
+      'content-type': contentType,
+      'x-amzn-requestid': requestId,
+      // Real services send the name with a trailing colon (aws-apis.md §0.4).
+      'x-amzn-errortype': `${err.name}:`,
+      'x-amzn-errormessage': headerSafe(err.message),
+    },
+    body: JSON.stringify({ __type: err.name, message: err.message }),
+  };
+}
+
+/** Header values must be Latin-1 without control characters. */
+export function headerSafe(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, ' ').slice(0, 1024);
 }

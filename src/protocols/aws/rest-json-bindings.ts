@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../../core/errors.js';
-import { decodeJsonValue } from './json-codec.js';
-import { headerSafe } from './json-rpc.js';
+import { decodeJsonValue, headerSafe } from './json-codec.js';
 import { shapeOf, type ServiceModel, type Shape } from './model.js';
 import type { AwsHttpRequest } from './surface.js';
 

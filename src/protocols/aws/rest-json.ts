@@ -1,11 +1,10 @@
 import { AppError } from '../../core/errors.js';
-import { jsonAuthErrors, mapError } from './errors.js';
-import { headerSafe } from './json-rpc.js';
+import { jsonAuthErrors } from './errors.js';
+import { encodeJsonError } from './json-codec.js';
 import type { ServiceModel } from './model.js';
-import { invoke } from './operation.js';
+import { runPipeline, type AwsProtocol } from './pipeline.js';
 import { decodeRestJsonInput, decodeSegment, encodeRestJsonOutput } from './rest-json-bindings.js';
 import type { AwsHttpRequest, AwsHttpResponse, AwsSurface, DispatchDeps } from './surface.js';
-import { validateInput } from './validate.js';
 
 export { decodeRestJsonInput, encodeRestJsonOutput } from './rest-json-bindings.js';
 
@@ -44,7 +43,7 @@ function routesOf(model: ServiceModel): Route[] {
  * percent-encoded) path. Labels come back decoded (aws-apis.md §7.1: `%3A` → `:`); the
  * raw path itself is left alone for SigV4 (§6.2).
  */
-export function matchRestJson(surface: AwsSurface, method: string, rawPath: string): { name: string; pathParams: Record<string, string> } | undefined {
+export function matchRestJson(surface: AwsSurface, method: string, rawPath: string): RestJsonMatch | undefined {
   const raw = rawPath.split('/').filter((s) => s !== '');
   const parts = raw.map(decodeSegment);
   if (parts.some((p) => p === undefined)) return undefined;
@@ -74,54 +73,36 @@ function matchSegments(route: Route, parts: string[]): Record<string, string> | 
   return parts.length === route.segments.length ? params : undefined;
 }
 
-/** restJson1: method + `requestUri` template select the operation; JSON out, errors per aws-apis.md §0.4. */
-export async function dispatchRestJson(surface: AwsSurface, req: AwsHttpRequest, deps: DispatchDeps): Promise<AwsHttpResponse> {
-  const requestId = deps.requestId();
-  try {
-    const matched = matchRestJson(surface, req.method, req.rawPath);
-    const op = matched ? surface.operations[matched.name] : undefined;
-    const model = matched ? surface.model.operations[matched.name] : undefined;
-    if (!matched || !op || !model) throw new AppError('RouteNotFound', `No operation matches ${req.method} ${req.rawPath}`);
-    const { principal, region } = await deps.authenticate(req, surface, op.auth);
-    const input = model.input ? decodeRestJsonInput(surface.model, model.input.shape, req, matched.pathParams) : {};
-    if (model.input) {
-      const problem = validateInput(surface.model, model.input.shape, input);
-      if (problem) throw new AppError('ValidationError', problem);
-    }
-    const output = await invoke(op, input, {
-      requestId,
-      now: deps.now(),
-      sourceIp: req.sourceIp,
-      principal,
-      region,
-      headers: req.headers,
-      pathParams: matched.pathParams,
-    });
-    const encoded = encodeRestJsonOutput(surface.model, model.output?.shape, output);
+/** The operation a restJson1 request's method and path select, with its decoded path labels. */
+export interface RestJsonMatch {
+  name: string;
+  pathParams: Record<string, string>;
+}
+
+/** restJson1: method + `requestUri` template select the operation; JSON out, errors per aws-apis.md §0.4. The wire part is the match. */
+export const restJson: AwsProtocol<RestJsonMatch | undefined> = {
+  errors: { ...jsonAuthErrors, RouteNotFound: { name: 'UnknownOperationException', status: 404 } },
+  operationName: (_surface, _req, matched) => matched?.name ?? '',
+  unknownOperation: (req) => new AppError('RouteNotFound', `No operation matches ${req.method} ${req.rawPath}`),
+  decodeInput: (surface, operation, req, matched) => (operation.input ? decodeRestJsonInput(surface.model, operation.input.shape, req, matched?.pathParams ?? {}) : {}),
+  pathParams: (matched) => matched?.pathParams ?? {},
+  encodeOutput(surface, _name, operation, output, requestId) {
+    const encoded = encodeRestJsonOutput(surface.model, operation.output?.shape, output);
     return {
-      status: encoded.status ?? model.http.responseCode ?? 200,
+      status: encoded.status ?? operation.http.responseCode ?? 200,
       headers: { ...encoded.headers, 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
       body: encoded.body,
     };
-  } catch (e) {
-    return renderRestJsonError(surface, e, requestId, deps);
-  }
-}
+  },
+  encodeError(surface, err, requestId) {
+    // The status of a modeled error comes from the model's error shape.
+    const modeled = surface.model.shapes[err.name];
+    const status = modeled?.exception && modeled.error?.httpStatusCode ? modeled.error.httpStatusCode : err.status;
+    return encodeJsonError(CONTENT_TYPE, status, err, requestId);
+  },
+};
 
-/** Header `x-amzn-errortype` and body `__type` + `message`; the status from the model's error shape. */
-export function renderRestJsonError(surface: AwsSurface, e: unknown, requestId: string, deps: Pick<DispatchDeps, 'onInternalError'>): AwsHttpResponse {
-  const err = mapError(e, { ...jsonAuthErrors, RouteNotFound: { name: 'UnknownOperationException', status: 404 }, ...surface.errors }, surface.internalErrorName);
-  if (err.internal) deps.onInternalError(e, requestId);
-  const modeled = surface.model.shapes[err.name];
-  const status = modeled?.exception && modeled.error?.httpStatusCode ? modeled.error.httpStatusCode : err.status;
-  return {
-    status,
-    headers: {
-      'content-type': CONTENT_TYPE,
-      'x-amzn-requestid': requestId,
-      'x-amzn-errortype': `${err.name}:`,
-      'x-amzn-errormessage': headerSafe(err.message),
-    },
-    body: JSON.stringify({ __type: err.name, message: err.message }),
-  };
+/** Dispatches to `surface`; `matched` is the router's own match of this surface, when it has one. */
+export function dispatchRestJson(surface: AwsSurface, req: AwsHttpRequest, deps: DispatchDeps, matched = matchRestJson(surface, req.method, req.rawPath)): Promise<AwsHttpResponse> {
+  return runPipeline(restJson, surface, req, matched, deps);
 }

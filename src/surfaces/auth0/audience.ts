@@ -1,32 +1,10 @@
 import type { ClientInstance, KoaContext } from 'oidc-provider';
-import type { ClientGrant } from '../../core/oauth/resource-servers.js';
 import { accessTokenLifetime } from '../../core/oauth/token-lifetimes.js';
-import { auth0Error } from './errors.js';
+import { AUDIENCE_ERRORS, auth0Error } from './errors.js';
 import type { Auth0Services } from './services.js';
 
 /** Tokens issued by /authorize itself (implicit, hybrid), including its resumption after the login page. */
 export const fromAuthorizationEndpoint = (route: string | undefined): boolean => route === 'authorization' || route === 'resume';
-
-/** A client grant looked up while normalising a token request (mount.ts), with what it was looked up by. */
-export interface LookedUpGrant {
-  clientId: string;
-  audience: string;
-  found: ClientGrant | undefined;
-}
-
-/** Per request (keyed by the request oidc-provider reads): the client grant already looked up. */
-const grantsOfRequest = new WeakMap<object, LookedUpGrant>();
-
-export function rememberGrant(req: object, grant: LookedUpGrant): void {
-  grantsOfRequest.set(req, grant);
-}
-
-/** The client grant of (client, API): the one this request already looked up, else from the database. */
-async function clientGrant(s: Auth0Services, ctx: KoaContext, clientId: string, audience: string): Promise<ClientGrant | undefined> {
-  const known = ctx.req ? grantsOfRequest.get(ctx.req) : undefined;
-  if (known && known.clientId === clientId && known.audience === audience) return known.found;
-  return s.apis.findGrant(clientId, audience);
-}
 
 /** The Management API scopes a user's own token may carry. */
 const CURRENT_USER_SCOPES =
@@ -48,17 +26,11 @@ export function resourceIndicators(s: Auth0Services) {
     useGrantedResource: () => true,
     async getResourceServerInfo(ctx: KoaContext, identifier: string, client: ClientInstance): Promise<Record<string, unknown>> {
       const api = await s.apis.findByIdentifier(identifier);
-      if (!api) throw auth0Error(403, 'access_denied', `Service not enabled within domain: ${identifier}`);
+      if (!api) throw auth0Error(403, 'access_denied', AUDIENCE_ERRORS.unknown(identifier));
       let scope = api.scopes.map((x) => x.value).join(' ');
       if (ctx.oidc.params.grant_type === 'client_credentials') {
-        const grant = await clientGrant(s, ctx, client.clientId, identifier);
-        if (!grant) {
-          throw auth0Error(
-            403,
-            'access_denied',
-            `Client is not authorized to access "${identifier}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
-          );
-        }
+        const grant = await s.apis.findGrant(client.clientId, identifier);
+        if (!grant) throw auth0Error(403, 'access_denied', AUDIENCE_ERRORS.noClientGrant(identifier));
         scope = grant.scope.join(' ');
       } else if (identifier === `${s.issuer()}api/v2/`) {
         // Users never get the Management API's machine scopes; Auth0 grants them only the
@@ -70,6 +42,7 @@ export function resourceIndicators(s: Auth0Services) {
         audience: identifier,
         accessTokenTTL: accessTokenLifetime(api, fromAuthorizationEndpoint(ctx.oidc.route)),
         accessTokenFormat: 'jwt',
+        token_dialect: api.token_dialect,
         jwt: { sign: { alg: 'RS256' } },
       };
     },

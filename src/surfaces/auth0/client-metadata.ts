@@ -6,6 +6,7 @@ export const EXTRA_CLIENT_METADATA = ['app_type', 'refresh_token_rotation', 'is_
 
 /** Grant types this server implements; others an Auth0 client may list (MFA, passwordless…) are ignored. */
 const SUPPORTED_GRANTS = new Set<string>(Object.values(GRANT));
+const BROWSER_GRANTS = new Set<string>([GRANT.authorizationCode, GRANT.implicit]);
 
 /** Response types oidc-provider may use for a client, derived from its Auth0 grant types (§1.2). */
 function responseTypes(grants: readonly string[]): string[] {
@@ -42,15 +43,21 @@ export function corsOrigins(app: Application): Set<string> {
  */
 export function toClientMetadata(app: Application, secret: string | null): Record<string, unknown> {
   const isPublic = app.token_endpoint_auth_method === 'none';
+  const redirectUris = app.callbacks.filter((u) => !u.includes('*'));
+  // Without a callback URL the browser flows cannot complete (Auth0: "Callback URL mismatch"), and
+  // oidc-provider refuses a client that has them without redirect_uris — for every grant. Such a
+  // client keeps its other grants (a new Auth0 application has no callbacks yet).
+  const browserFlows = redirectUris.length > 0;
+  const grants = app.grant_types.filter((g) => SUPPORTED_GRANTS.has(g) && (browserFlows || !BROWSER_GRANTS.has(g)));
   return {
     client_id: app.client_id,
     ...(secret !== null && !isPublic ? { client_secret: secret } : {}),
     client_name: app.name,
     application_type: app.app_type === 'native' ? 'native' : 'web',
-    redirect_uris: app.callbacks.filter((u) => !u.includes('*')),
+    redirect_uris: redirectUris,
     post_logout_redirect_uris: app.allowed_logout_urls.filter((u) => !u.includes('*')),
-    grant_types: app.grant_types.filter((g) => SUPPORTED_GRANTS.has(g)),
-    response_types: responseTypes(app.grant_types),
+    grant_types: grants,
+    response_types: responseTypes(grants),
     // Basic credentials are moved into the body before oidc-provider sees them (mount.ts), so
     // confidential clients accept both client_secret_basic and client_secret_post as on Auth0.
     token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_post',

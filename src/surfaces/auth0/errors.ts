@@ -16,6 +16,23 @@ export function auth0Error(status: number, error: string, description: string): 
   return e;
 }
 
+/** An OAuth error answered by Cognate's own token-endpoint code (not through oidc-provider). */
+export interface OAuthErrorReply {
+  status: number;
+  body: { error: string; error_description: string };
+}
+
+export const oauthError = (status: number, error: string, description: string): OAuthErrorReply => ({ status, body: { error, error_description: description } });
+
+/** Auth0's descriptions for audience problems on /oauth/token (§1.4 error table). */
+export const AUDIENCE_ERRORS = {
+  unknown: (audience: string): string => `Service not enabled within domain: ${audience}`,
+  noClientGrant: (audience: string): string =>
+    `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+  missing: 'No audience parameter was provided, and no default audience has been configured',
+  scopesNotGranted: (scopes: readonly string[]): string => `Client has not been granted scopes: ${scopes.join(', ')}`,
+} as const;
+
 const STASH = 'auth0Error';
 
 /** Remembers the error oidc-provider rendered, for `rewriteOAuthErrors` (wired to its *.error events). */

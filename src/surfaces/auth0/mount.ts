@@ -1,11 +1,12 @@
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { GRANT } from '../../core/oauth/applications.js';
-import { rememberGrant, type LookedUpGrant } from './audience.js';
 import { ensureManagementApi } from './bootstrap.js';
 import { loadSigningJwks } from './keys.js';
+import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
+import { asFormRequest, readTokenRequest, type TokenRequest } from './token-request.js';
 import type { Auth0Services } from './services.js';
 
 const EXACT = new Set(['/oauth/token', '/oauth/revoke', '/oauth/par', '/userinfo', '/.well-known/openid-configuration', '/.well-known/jwks.json']);
@@ -37,6 +38,11 @@ export class ProviderHolder {
   }
 
   async get(): Promise<Provider> {
+    return (await this.built()).provider;
+  }
+
+  /** The provider with what it was built from (its signer). */
+  async built(): Promise<BuiltProvider> {
     const now = this.s.ctx.clock.now();
     if (this.#built && (this.#stale || now - this.#checkedAt > KEY_SET_RECHECK_MS)) {
       this.#stale = false;
@@ -56,7 +62,7 @@ export class ProviderHolder {
       this.#built = ensureManagementApi(this.s).then(() => buildProvider(this.s));
       this.#built.catch(() => (this.#built = undefined));
     }
-    return (await this.#built).provider;
+    return this.#built;
   }
 }
 
@@ -80,18 +86,31 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
     if (!isProviderPath(path)) return;
     reply.hijack();
     try {
-      const provider = await holder.get();
+      const built = await holder.built();
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
-      const raw = req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke') ? await normaliseTokenRequest(req.raw, s) : req.raw;
-      await handlerOf(provider)(raw, reply.raw);
+      let raw = req.raw;
+      if (req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke')) {
+        const request = await readTokenRequest(req.raw, s.ctx.config.bodyLimit);
+        if (request.params.get('grant_type') === GRANT.clientCredentials) {
+          const caller = { ip: req.raw.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'], origin: req.headers.origin };
+          const answered = await clientCredentialsGrant(s, built.signer, request, caller);
+          if (answered) return sendJson(reply.raw, answered.status, answered.body);
+          raw = asFormRequest(req.raw, await withGrantedScopes(s, request));
+        } else raw = asFormRequest(req.raw, request);
+      }
+      await handlerOf(built.provider)(raw, reply.raw);
     } catch (e) {
       s.ctx.logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'auth0 provider error');
-      if (!reply.raw.headersSent) {
-        reply.raw.writeHead(500, { 'content-type': 'application/json' });
-        reply.raw.end(JSON.stringify({ error: 'server_error', error_description: 'Internal error' }));
-      }
+      if (!reply.raw.headersSent) sendJson(reply.raw, 500, { error: 'server_error', error_description: 'Internal error' });
     }
   });
+}
+
+/** A token endpoint answer: JSON, never cached (RFC 6749 §5.1). */
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /**
@@ -111,79 +130,19 @@ export function withOfflineConsent(url: string): string {
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request entity too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-const formDecode = (v: string): string => decodeURIComponent(v.replace(/\+/g, '%20'));
-
 /**
- * §1.1 / §10.6: accept JSON as well as form bodies, and HTTP Basic credentials whose halves are
- * form-url-encoded (openid-client) — both become client_secret_post form parameters, so every
- * confidential client accepts either method. Client credentials without `scope` get the client
- * grant's scopes (Auth0 issues everything granted).
+ * A client credentials request oidc-provider answers (grants/client-credentials.ts declined it):
+ * RFC 8707 `resource` from Auth0's `audience` (oidc-provider keeps only each grant's own
+ * parameters), and without `scope` the client grant's scopes (Auth0 issues everything granted).
  */
-async function normaliseTokenRequest(req: IncomingMessage, s: Auth0Services): Promise<IncomingMessage> {
-  const body = await readBody(req, s.ctx.config.bodyLimit);
-  const type = (req.headers['content-type'] ?? '').toLowerCase();
-  const params = new URLSearchParams();
-  if (type.startsWith('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8') || '{}');
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      for (const [k, v] of Object.entries(parsed)) {
-        if (v === null || v === undefined) continue;
-        params.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-      }
-    }
-  } else {
-    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
-  }
-  const headers = { ...req.headers };
-  const auth = headers.authorization;
-  if (auth && /^basic /i.test(auth)) {
-    const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) {
-      try {
-        params.set('client_id', formDecode(decoded.slice(0, colon)));
-        params.set('client_secret', formDecode(decoded.slice(colon + 1)));
-        delete headers.authorization;
-      } catch {
-        // malformed percent-encoding: leave the header for oidc-provider to reject
-      }
-    }
-  }
-  // oidc-provider keeps only each grant's own parameters: client_credentials takes RFC 8707 `resource`.
-  if (params.get('grant_type') === GRANT.clientCredentials && params.get('audience') && !params.get('resource')) params.set('resource', params.get('audience') ?? '');
-  let grant: LookedUpGrant | undefined;
-  if (params.get('grant_type') === GRANT.clientCredentials && !params.get('scope')) {
+async function withGrantedScopes(s: Auth0Services, request: TokenRequest): Promise<TokenRequest> {
+  const params = request.params;
+  if (params.get('audience') && !params.get('resource')) params.set('resource', params.get('audience') ?? '');
+  if (!params.get('scope')) {
     const audience = params.get('audience') ?? (await s.tenant.get()).default_audience;
     const clientId = params.get('client_id');
-    grant = audience && clientId ? { clientId, audience, found: await s.apis.findGrant(clientId, audience) } : undefined;
-    if (grant?.found?.scope.length) params.set('scope', grant.found.scope.join(' '));
+    const found = audience && clientId ? await s.apis.findGrant(clientId, audience) : undefined;
+    if (found?.scope.length) params.set('scope', found.scope.join(' '));
   }
-  const out = Buffer.from(params.toString(), 'utf8');
-  const copy = new IncomingMessage(req.socket);
-  copy.method = req.method ?? 'POST';
-  copy.url = req.url ?? '/';
-  copy.httpVersion = req.httpVersion;
-  copy.headers = { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(out.length) };
-  copy.push(out);
-  copy.push(null);
-  // Without `complete`, IncomingMessage#_destroy treats the end as an abort and kills the socket.
-  copy.complete = true;
-  if (grant) rememberGrant(copy, grant); // read again by getResourceServerInfo for this request (audience.ts)
-  return copy;
+  return request;
 }

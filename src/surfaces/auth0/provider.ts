@@ -2,6 +2,7 @@ import Provider, { type ClientInstance, type KoaContext } from 'oidc-provider';
 import { messagePage } from '../../login/pages.js';
 import { loginCsp } from '../../login/html.js';
 import { LIFETIMES } from '../../core/oauth/token-lifetimes.js';
+import { accessTokenJwt, auth0Gty, clientSubject, type TokenDialect } from '../../core/oauth/access-token-claims.js';
 import { findAccount, SCOPE_CLAIMS } from './account.js';
 import { adapterFactory } from './adapter.js';
 import { fromAuthorizationEndpoint, resourceIndicators } from './audience.js';
@@ -10,6 +11,7 @@ import { rewriteOAuthErrors, stashError } from './errors.js';
 import { loadExistingGrant } from './grant-policy.js';
 import { registerPasswordGrants } from './grants/password-realm.js';
 import { loadSigningJwks } from './keys.js';
+import { Rs256Signer, signerOf } from './jwt-signer.js';
 import { webMessageResponse } from './web-message.js';
 import type { Auth0Services } from './services.js';
 import { observeTokenExchanges } from '../management/auth0-log-hooks.js';
@@ -34,6 +36,8 @@ export interface BuiltProvider {
   provider: Provider;
   /** Identifies the signing keys it was built with; a change (rotation) means rebuild. */
   keysFingerprint: string;
+  /** Signs with the same current key, for the grants Cognate answers itself. */
+  signer: Rs256Signer;
 }
 
 export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
@@ -116,6 +120,8 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
         detail: `${out.error ?? 'error'}: ${out.error_description ?? ''}`,
       });
     },
+    // JWT access tokens in the API's token_dialect (Auth0's own by default), not oidc-provider's RFC 9068 shape.
+    formats: { customizers: { jwt: auth0AccessTokenShape } },
     discovery: { claims_supported: ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'] },
   });
   provider.proxy = false;
@@ -127,5 +133,34 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
   registerPasswordGrants(provider, s);
   observeTokenExchanges(provider, s);
   provider.registerResponseMode('web_message', webMessageResponse);
-  return { provider, keysFingerprint: fingerprint };
+  return { provider, keysFingerprint: fingerprint, signer: signerOf(keys) };
+}
+
+interface IssuedToken {
+  kind?: string;
+  gty?: string;
+  resourceServer?: { token_dialect?: TokenDialect };
+}
+
+/** oidc-provider's `formats.customizers.jwt`: rewrites a JWT access token into its API's dialect (auth0-api.md §2.2). */
+function auth0AccessTokenShape(_ctx: unknown, token: IssuedToken, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }): void {
+  const p = jwt.payload;
+  const clientId = String(p['client_id']);
+  const byClient = token.kind === 'ClientCredentials';
+  const scope = typeof p['scope'] === 'string' ? p['scope'] : '';
+  const out = accessTokenJwt(token.resourceServer?.token_dialect ?? 'access_token', {
+    iss: String(p['iss']),
+    sub: byClient ? clientSubject(clientId) : String(p['sub']),
+    aud: p['aud'] as string | string[],
+    iat: Number(p['iat']),
+    exp: Number(p['exp']),
+    scope,
+    clientId,
+    gty: byClient ? 'client-credentials' : auth0Gty(token.gty),
+    jti: String(p['jti']),
+    // No roles here: a client's permissions are its granted scopes, a user has none (§2.2 `_authz`).
+    permissions: byClient ? scope.split(' ').filter(Boolean) : [],
+  });
+  jwt.header = { ...jwt.header, typ: out.typ };
+  jwt.payload = 'cnf' in p ? { ...out.payload, cnf: p['cnf'] } : out.payload;
 }

@@ -1,4 +1,5 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { clientSubject } from '../../core/oauth/access-token-claims.js';
 import type { Auth0Services } from '../auth0/services.js';
 import { forbidden, unauthorized } from './errors.js';
 
@@ -15,7 +16,7 @@ export const managementAudience = (s: Auth0Services): string => `${s.issuer()}ap
  * Bearer access tokens for the Management API (auth0-api.md §4.1): an RS256 JWT signed with a
  * tenant signing key (the `auth0-signing` ring, §2.4: current, next or previous — so tokens
  * issued before a rotation verify during the overlap), `iss` the issuer, `aud` the Management
- * audience, not expired. Only client-credentials tokens (`sub` = `client_id`) carry Management
+ * audience, not expired. Only client-credentials tokens (`sub` = `<client_id>@clients`) carry Management
  * scopes; a user's token gets none (Cognate has no `*:current_user` endpoints).
  */
 export class TokenVerifier {
@@ -58,7 +59,8 @@ export class TokenVerifier {
     }
     const clientId = typeof payload['client_id'] === 'string' ? payload['client_id'] : typeof payload['azp'] === 'string' ? payload['azp'] : '';
     if (!clientId) throw unauthorized('Invalid token');
-    const isClientToken = payload['sub'] === clientId;
+    // Client-credentials tokens: `sub` is `<client_id>@clients` (Auth0 dialect) or the client id (RFC 9068 tokens of earlier versions).
+    const isClientToken = payload['sub'] === clientSubject(clientId) || payload['sub'] === clientId;
     const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
     return { clientId, scopes: new Set(isClientToken ? scope.split(' ').filter(Boolean) : []) };
   }

@@ -109,26 +109,41 @@ const EXCHANGES: Record<string, [LogEventType, LogEventType]> = {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function exchange(s: Auth0Services, ctx: KoaContext, error: OIDCProviderError | undefined): void {
-  const pair = EXCHANGES[ctx.oidc?.params?.grant_type ?? ''];
-  if (!pair) return; // password grants are logged where the password is checked (grants/password-realm.ts)
-  const p = ctx.oidc.params;
+  const p = ctx.oidc?.params;
+  const grantType = p?.grant_type ?? '';
+  if (!p || !EXCHANGES[grantType]) return; // password grants are logged where the password is checked (grants/password-realm.ts)
   const client = ctx.oidc.client;
-  const clientId = client?.clientId ?? str(p['client_id']);
   const account = ctx.oidc.entities?.['Account'] as { accountId?: unknown } | undefined;
   const body = ctx.body as { scope?: unknown } | undefined;
-  // The authenticated client is at hand: its name needs no lookup (an unknown client has none).
-  const clientName = client ? (str(client['clientName']) ?? '') : undefined;
-  const where = { clientId, clientName, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
-  const event = {
-    type: error ? pair[1] : pair[0],
-    description: error ? (error.error_description ?? error.message) : undefined,
-    user_id: str(account?.accountId),
+  logExchange(s, grantType, {
+    clientId: client?.clientId ?? str(p['client_id']),
+    // The authenticated client is at hand: its name needs no lookup (an unknown client has none).
+    clientName: client ? (str(client['clientName']) ?? '') : undefined,
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent') || undefined,
+    error: error ? (error.error_description ?? error.message) : undefined,
+    userId: str(account?.accountId),
     audience: str(p['audience']) ?? str(p['resource']),
     scope: error ? undefined : str(body?.scope),
-  };
+  });
+}
+
+/** One token exchange's outcome: `error` (its description) for a failure. */
+export interface Exchange extends Where {
+  error?: string | undefined;
+  userId?: string | undefined;
+  audience?: string | undefined;
+  scope?: string | undefined;
+}
+
+/** seccft/feccft, seacft/feacft or sertft/fertft for one exchange, by grant type; other grants log elsewhere. */
+export function logExchange(s: Auth0Services, grantType: string, x: Exchange): void {
+  const pair = EXCHANGES[grantType];
+  if (!pair) return;
+  const event = { type: x.error === undefined ? pair[0] : pair[1], description: x.error, user_id: x.userId, audience: x.audience, scope: x.scope };
   // The usual case (an authenticated client) needs no lookup: recorded as is, no background work.
-  if (clientName !== undefined || clientId === undefined) recordEvent(s.ctx, { ...known(s, where), ...event });
-  else recordEvent(s.ctx, async () => ({ ...(await common(s, where)), ...event }));
+  if (x.clientName !== undefined || x.clientId === undefined) recordEvent(s.ctx, { ...known(s, x), ...event });
+  else recordEvent(s.ctx, async () => ({ ...(await common(s, x)), ...event }));
 }
 
 /** seccft/feccft, seacft/feacft, sertft/fertft from oidc-provider's grant events. */
