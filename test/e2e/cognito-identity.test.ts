@@ -311,6 +311,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(((await r.json()) as { __type: string }).__type).toBe(type);
       };
       await check(await raw('NoSuchOperation', '{}'), 'UnknownOperationException', 400);
+      for (const inherited of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) await check(await raw(inherited, '{}'), 'UnknownOperationException', 400);
       await check(await raw('GetId', '{"IdentityPoolId":'), 'SerializationException', 400);
       await check(await raw('GetId', '{"IdentityPoolId":42}'), 'SerializationException', 400);
       await check(await raw('CreateIdentityPool', '{"IdentityPoolName":"x","AllowUnauthenticatedIdentities":true}'), 'MissingAuthenticationTokenException', 403);

@@ -39,8 +39,9 @@ export async function runPipeline<W>(protocol: AwsProtocol<W>, surface: AwsSurfa
   const requestId = deps.requestId();
   try {
     const name = protocol.operationName(surface, req, wire);
-    const op = surface.operations[name];
-    const model = surface.model.operations[name];
+    // Own properties only: `constructor` or `__proto__` must be unknown operations, not Object's.
+    const op = Object.hasOwn(surface.operations, name) ? surface.operations[name] : undefined;
+    const model = Object.hasOwn(surface.model.operations, name) ? surface.model.operations[name] : undefined;
     if (!op || !model) throw protocol.unknownOperation(req, wire);
     const { principal, region } = await deps.authenticate(req, surface, op.auth);
     const input = protocol.decodeInput(surface, model, req, wire);
