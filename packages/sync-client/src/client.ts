@@ -3,7 +3,7 @@ import { AutoSync, type AutoSyncOptions } from './auto-sync.js';
 import { Dataset } from './dataset.js';
 import { OfflineError } from './errors.js';
 import { assertDatasetName } from './limits.js';
-import { KeyedLock } from './lock.js';
+import { datasetSection, KeyedLock } from './lock.js';
 import { isNetworkError } from './network.js';
 import { RemoteDatasets } from './remote.js';
 import { lastWriterWins } from './resolvers.js';
@@ -151,7 +151,7 @@ export class SyncClient {
     assertDatasetName(name);
     const identityId = await this.#identityId();
     await this.#remote.delete({ identityPoolId: this.#options.identityPoolId, identityId, datasetName: name });
-    await this.#lock.run(`${identityId}\n${name}`, () => this.#store.delete(identityId, name));
+    await datasetSection(this.#lock, this.#store, identityId, name, () => this.#store.delete(identityId, name));
   }
 
   /** Stops every dataset's automatic synchronization. */

@@ -2,7 +2,7 @@ import type { AutoSync } from './auto-sync.js';
 import { Emitter, type Listener } from './emitter.js';
 import { OfflineError, SyncClientError } from './errors.js';
 import { assertFits, assertKey, assertValue } from './limits.js';
-import type { KeyedLock } from './lock.js';
+import { datasetSection, type KeyedLock } from './lock.js';
 import { getRecord, setRecord } from './records.js';
 import { emptyState, type LocalStore } from './stores/local-store.js';
 import { synchronizeDataset, type SyncContext } from './synchronizer.js';
@@ -44,7 +44,7 @@ export class Dataset {
 
   async #mutate(change: (state: DatasetState) => boolean): Promise<void> {
     const identityId = await this.#deps.context.identityId();
-    const changed = await this.#deps.lock.run(`${identityId}\n${this.name}`, async () => {
+    const changed = await datasetSection(this.#deps.lock, this.#deps.store, identityId, this.name, async () => {
       const state = (await this.#deps.store.load(identityId, this.name)) ?? emptyState();
       if (!change(state)) return false;
       await this.#deps.store.save(identityId, this.name, state);

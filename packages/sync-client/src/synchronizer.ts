@@ -1,6 +1,6 @@
 import { backoffDelay, sleep } from './backoff.js';
 import { ConflictRetriesExhaustedError, RemoteError, TooManyRoundsError } from './errors.js';
-import type { KeyedLock } from './lock.js';
+import { datasetSection, type KeyedLock } from './lock.js';
 import { applyMerged, applyRemote, emptyPlan, fromRemote, patchesOf, type Plan, type PlanContext } from './plan.js';
 import { deleteRecord, getRecord, setRecord } from './records.js';
 import { RoundConflict, type DatasetAddress, type Patch, type RemoteDatasets, type RemoteSnapshot } from './remote.js';
@@ -160,7 +160,7 @@ async function runRound(
 }
 
 async function commitLocked(ctx: SyncContext, identityId: string, build: (current: DatasetState) => DatasetState): Promise<void> {
-  await ctx.lock.run(`${identityId}\n${ctx.dataset}`, async () => {
+  await datasetSection(ctx.lock, ctx.store, identityId, ctx.dataset, async () => {
     const current = (await ctx.store.load(identityId, ctx.dataset)) ?? emptyState();
     await ctx.store.save(identityId, ctx.dataset, build(current));
   });

@@ -13,6 +13,12 @@ export interface LocalStore {
   delete(identityId: string, dataset: string): Promise<void>;
   /** Names of the datasets kept for an identity. */
   list(identityId: string): Promise<string[]>;
+  /**
+   * Optional, for stores that other JavaScript contexts write too (IndexedDB: every tab and worker of
+   * the origin). Runs `section` — a load-modify-save of one dataset — exclusively across those
+   * contexts. Within one context the client already serializes sections.
+   */
+  exclusive?<T>(identityId: string, dataset: string, section: () => Promise<T>): Promise<T>;
 }
 
 /** The state of a dataset this device has never synchronized. */

@@ -2,6 +2,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FakeCognitoSync } from '../../test/support/fake-cognito-sync.js';
+import { IDENTITY, TestClock, device } from '../../test/support/devices.js';
 import { fakeIndexedDB } from '../../test/support/fake-indexeddb.js';
 import type { DatasetState } from '../types.js';
 import { FileStore } from './file-store.js';
@@ -95,5 +97,25 @@ describe('FileStore specifics', () => {
     expect(json.datasets.d?.records.k?.value).toBe('w');
     // A second instance sees the same data.
     expect((await new FileStore(dir).load(ID, 'd'))?.records.k?.value).toBe('w');
+  });
+});
+
+describe('IndexedDbStore specifics', () => {
+  it('runs every load-modify-save of a dataset under a Web Lock named after the database, identity and dataset', async () => {
+    const held: string[] = [];
+    const locks = {
+      request: <T>(name: string, callback: () => Promise<T>): Promise<T> => {
+        held.push(name);
+        return callback();
+      },
+    } as unknown as LockManager;
+    const store = new IndexedDbStore({ indexedDB: fakeIndexedDB() as unknown as IDBFactory, databaseName: 'db', locks });
+    const service = new FakeCognitoSync();
+    const d = device(service, new TestClock(), { storage: store }).openOrCreateDataset('d');
+    await Promise.all([d.put('a', '1'), d.put('b', '2')]);
+    await d.synchronize();
+    expect(held.length).toBeGreaterThanOrEqual(3); // two puts and the sync's commit
+    expect(new Set(held)).toEqual(new Set([`sync-client\ndb\n${IDENTITY}\nd`]));
+    expect(await d.getAll()).toEqual({ a: '1', b: '2' });
   });
 });
