@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 import { ConfigError } from './config/load.js';
 import { serve, serveUsage } from './cli/serve.js';
+import { printSyncWebhookSecret, syncWebhookSecretUsage } from './cli/sync-webhook-secret.js';
 import { thumbprint, thumbprintUsage } from './cli/thumbprint.js';
 
-const usage = `Usage: cognate <command>\n\nCommands:\n  serve        run the server (all surfaces on one port)\n  thumbprint   print an HTTPS server's IAM thumbprint\n\n${serveUsage}\n\n${thumbprintUsage}\n`;
+const usage =
+  'Usage: cognate <command>\n\nCommands:\n' +
+  '  serve                 run the server (all surfaces on one port)\n' +
+  "  thumbprint            print an HTTPS server's IAM thumbprint\n" +
+  '  sync-webhook-secret   print the secret Cognito Sync webhook receivers verify signatures with\n\n' +
+  `${serveUsage}\n\n${thumbprintUsage}\n\n${syncWebhookSecretUsage}\n`;
+
+const commandUsage: Record<string, string> = { serve: serveUsage, thumbprint: thumbprintUsage, 'sync-webhook-secret': syncWebhookSecretUsage };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -12,7 +20,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (rest.includes('--help')) {
-    process.stdout.write(`${command === 'thumbprint' ? thumbprintUsage : serveUsage}\n`);
+    process.stdout.write(`${commandUsage[command] ?? serveUsage}\n`);
     return;
   }
   switch (command) {
@@ -20,6 +28,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(rest);
     case 'thumbprint':
       return thumbprint(rest);
+    case 'sync-webhook-secret':
+      return printSyncWebhookSecret(rest);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${usage}`);
       process.exit(2);

@@ -7,7 +7,10 @@ import type { Authenticate } from '../protocols/aws/surface.js';
 import type { BaseContext } from './context.js';
 
 /** STS sessions remembered per process (a few MB at most). */
-const SESSION_CACHE_MAX = 4096;
+export const SESSION_CACHE_MAX = 4096;
+
+/** What request authentication needs of the process context. */
+export type AuthenticatorContext = Pick<BaseContext, 'root' | 'clock' | 'sessions'> & { config: Pick<BaseContext['config'], 'accountId' | 'region'> };
 
 function sameString(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -19,7 +22,7 @@ function sameString(a: string, b: string): boolean {
  * SigV4 for every signed operation: root credentials (long-term) or STS sessions (ASIA…,
  * sealed tokens — no database read). Unsigned operations ignore any Authorization header.
  */
-export function createAuthenticator(ctx: BaseContext): Authenticate {
+export function createAuthenticator(ctx: AuthenticatorContext): Authenticate {
   const rootPrincipal: Principal = {
     kind: 'root',
     accountId: ctx.config.accountId,

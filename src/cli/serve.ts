@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createBaseContext } from '../app/context.js';
 import { createLogger } from '../app/logger.js';
-import { startServer, type RunningServer } from '../app/server.js';
+import type { RunningServer } from '../app/server.js';
 import { loadServeConfig, serveHelp } from '../config/load.js';
 import { serveOptions, type ServeConfig } from '../config/schema.js';
 import { ensureLocalTls } from '../core/tls/local-ca.js';
@@ -52,6 +52,9 @@ export async function serve(args: string[]): Promise<void> {
     return;
   }
 
+  // Loaded here, not at the top: the other commands (thumbprint, sync-webhook-secret) need none
+  // of the surfaces, and loading them costs time (and oidc-provider's warnings on Node 20).
+  const { startServer } = await import('../app/server.js');
   let server: RunningServer;
   try {
     server = await startServer({ config, logger, onGeneratedRoot: announceRoot });

@@ -8,6 +8,8 @@ interface Pending<Tx> {
   reject: (e: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /** Most units of work one commit carries. */
 const MAX_BATCH = 64;
 /** A commit slower than this (ms) makes the next batch gather for about as long, up to MAX_GATHER_MS. */
@@ -15,14 +17,14 @@ const SLOW_COMMIT_MS = 2;
 const MAX_GATHER_MS = 10;
 
 /**
- * Group commit: units of work queued while a transaction is committing run together in the
- * next one, each inside its own savepoint, so one that fails (a unique key another unit or
- * process took first) is rolled back alone and reported to its caller, who re-runs it. A unit
- * sees the writes of those before it in the batch. Results are delivered only after COMMIT.
- * A unit waits one turn of the event loop for its commit to start, or, after a slow commit
- * (at most MAX_GATHER_MS), about as long as that commit took. Used on SQLite,
- * where every commit is serialised and fsynced: many sign-ins creating identities at once
- * then cost one commit, not one each.
+ * Group commit: units of work queued while a transaction is committing, or while the next one
+ * waits for the write lock, run together in that next one, each inside its own savepoint, so
+ * one that fails (a unique key another unit or process took first) is rolled back alone and
+ * reported to its caller, who re-runs it. A unit sees the writes of those before it in the
+ * batch. Results are delivered only after COMMIT. A unit waits one turn of the event loop for
+ * its commit to start, or, after a slow commit (at most MAX_GATHER_MS), about as long as that
+ * commit took. Used on SQLite, where every commit is serialised and fsynced: many sign-ins
+ * creating identities at once then cost one commit, not one each.
  */
 export class GroupCommit<Tx> {
   readonly #queue: Pending<Tx>[] = [];
@@ -57,15 +59,20 @@ export class GroupCommit<Tx> {
         // again, so that the next one carries more units instead of stalling as often.
         const wait = Math.min(this.#lastCommitMs, MAX_GATHER_MS);
         await new Promise((resolve) => (wait >= SLOW_COMMIT_MS ? setTimeout(resolve, wait) : setImmediate(resolve)));
-        const batch = this.#queue.splice(0, MAX_BATCH);
-        let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+        // The batch is taken once the transaction holds the write lock, not before: units queued
+        // while this process waited for the lock (another worker process committing) join this
+        // commit instead of waiting for the next. It is taken once: were the callback run again
+        // (a transaction retried), the same units would run again, none taken twice or left out.
+        let batch: Pending<Tx>[] | undefined;
+        const take = (): Pending<Tx>[] => (batch ??= this.#queue.splice(0, MAX_BATCH));
+        let outcomes: Outcome[];
         let began = 0;
         try {
           outcomes = await this.storage.transaction(async (trx) => {
             began = performance.now();
             const tx = this.open(trx);
-            const out: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-            for (const unit of batch) {
+            const out: Outcome[] = [];
+            for (const unit of take()) {
               await sql`savepoint unit`.execute(trx);
               try {
                 out.push({ ok: true, value: await unit.fn(tx) });
@@ -78,11 +85,13 @@ export class GroupCommit<Tx> {
             return out;
           });
         } catch (error) {
-          outcomes = batch.map(() => ({ ok: false, error }));
+          // The transaction failed (its COMMIT, or taking the lock: SQLITE_BUSY after the busy
+          // timeout): every unit it carried, or would have carried, fails with it.
+          outcomes = take().map(() => ({ ok: false, error }));
         }
         // From BEGIN (the write lock held) to COMMIT done: not the wait for the lock.
         this.#lastCommitMs = began === 0 ? 0 : performance.now() - began;
-        batch.forEach((unit, i) => {
+        take().forEach((unit, i) => {
           const o = outcomes[i]!;
           if (o.ok) unit.resolve(o.value);
           else unit.reject(o.error);

@@ -44,7 +44,7 @@ const fail = (reply: FastifyReply, detail: string): FastifyReply =>
 
 /** Destroys oidc-provider's session for the browser's `auth0` cookie and expires the cookie. */
 async function endSession(s: Auth0Services, holder: ProviderHolder, raw: import('node:http').IncomingMessage, reply: FastifyReply): Promise<void> {
-  const provider = await holder.get();
+  const provider = await holder.forRequest(raw);
   const kctx = provider.createContext(raw, reply.raw);
   const session = await provider.Session.get(kctx);
   if (session.accountId) await session.destroy();

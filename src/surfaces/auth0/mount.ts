@@ -41,6 +41,12 @@ export class ProviderHolder {
     return (await this.built()).provider;
   }
 
+  /** The provider, for a request about to reach it: the issuer's origin is imposed first (see imposeIssuerOrigin). */
+  async forRequest(req: IncomingMessage): Promise<Provider> {
+    imposeIssuerOrigin(req, this.s.issuer());
+    return this.get();
+  }
+
   /** The provider with what it was built from (its signer). */
   async built(): Promise<BuiltProvider> {
     const now = this.s.ctx.clock.now();
@@ -87,6 +93,7 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
     reply.hijack();
     try {
       const built = await holder.built();
+      imposeIssuerOrigin(req.raw, s.issuer());
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
       let raw = req.raw;
       if (req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke')) {
@@ -104,6 +111,27 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       if (!reply.raw.headersSent) sendJson(reply.raw, 500, { error: 'server_error', error_description: 'Internal error' });
     }
   });
+}
+
+let issuerOrigin: { issuer: string; host: string; proto: string } | undefined;
+
+/**
+ * oidc-provider (Koa) derives every URL it prints — discovery endpoints, redirects to the login
+ * page, logout forms — from the request's protocol and host, so a server reached by another name
+ * (`localhost` for an issuer of `127.0.0.1`, an internal service name, plain http behind a TLS
+ * proxy) would advertise that name. Auth0's URLs are always the tenant domain's: the issuer's
+ * host and protocol are imposed as the forwarded ones (provider.proxy is on), overwriting whatever
+ * the client sent, and X-Forwarded-For is set to the peer's address so that Koa's `ctx.ip` stays
+ * the real one (brute-force protection and logs must not trust a client-sent header).
+ */
+function imposeIssuerOrigin(req: IncomingMessage, issuer: string): void {
+  if (issuerOrigin?.issuer !== issuer) {
+    const url = new URL(issuer);
+    issuerOrigin = { issuer, host: url.host, proto: url.protocol.slice(0, -1) };
+  }
+  req.headers['x-forwarded-host'] = issuerOrigin.host;
+  req.headers['x-forwarded-proto'] = issuerOrigin.proto;
+  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
 }
 
 /** A token endpoint answer: JSON, never cached (RFC 6749 §5.1). */

@@ -124,7 +124,8 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
     formats: { customizers: { jwt: auth0AccessTokenShape } },
     discovery: { claims_supported: ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'] },
   });
-  provider.proxy = false;
+  // The forwarded headers it reads are always Cognate's own (mount.ts imposeIssuerOrigin), never the client's.
+  provider.proxy = true;
   provider.use(rewriteOAuthErrors);
   for (const event of ['grant.error', 'revocation.error', 'userinfo.error', 'authorization.error']) provider.on(event, stashError);
   provider.on('server_error', (_ctx: KoaContext, err: unknown) =>
