@@ -94,7 +94,8 @@ describe('SQLite write lock', () => {
     try {
       await expect(lock.acquire(async () => (lock.tryBegin() ? { began: true, value: 1 } : { began: false }))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       expect(Date.now() - started).toBeLessThan(2000);
-      expect(ticks).toBeGreaterThan(5); // the loop kept turning while we waited
+      // The loop kept turning while we waited (a blocking wait would allow none); a loaded machine fires few timers.
+      expect(ticks).toBeGreaterThanOrEqual(2);
       // Once the holder commits, the next attempt gets the lock.
       setTimeout(() => holder.exec('COMMIT'), 30);
       const db2 = raw(file);
@@ -132,7 +133,7 @@ describe('SQLite write lock', () => {
       expect(order).toEqual([]);
       await Promise.all([first, second]);
       expect(order).toEqual(['a', 'b']);
-      expect(ticks).toBeGreaterThan(10);
+      expect(ticks).toBeGreaterThanOrEqual(2); // the loop turned while b waited (few timers fire on a loaded machine)
       const rows = await b.db.selectFrom('keys').select('id').where('purpose', '=', 'lock').orderBy('id').execute();
       expect(rows.map((r) => r.id)).toEqual(['a', 'b']);
     } finally {

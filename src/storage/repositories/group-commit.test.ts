@@ -45,7 +45,8 @@ forEachDialect('group commit', (storage, env) => {
       await new Promise((r) => setTimeout(r, 1)); // arriving one by one, each after the last was queued
     }
     await Promise.all(units);
-    expect(transactions).toBeLessThanOrEqual(2);
+    // Without gathering each unit is its own commit (4); timers on a loaded machine may split the gathered batch once more.
+    expect(transactions).toBeLessThanOrEqual(3);
     const rows = await real.db.selectFrom('keys').select('id').where('purpose', '=', 'gc').where('id', 'like', 'slow/%').execute();
     expect(rows).toHaveLength(5);
   });
