@@ -213,13 +213,27 @@ describe('Management API: errors', () => {
       expect(res.status, `${method} ${path} → ${text}`).toBeLessThan(500);
       expect(JSON.parse(text), `${method} ${path}`).toMatchObject(boomShape);
     }
-    for (const path of ['/users/%E0%A4%A', '/users/%2F', `/resource-servers/${encodeURIComponent('https://x/')}`, '/users?q=%ZZ', '/users/%00']) {
+    for (const path of ['/users/%2F', `/resource-servers/${encodeURIComponent('https://x/')}`, '/users?q=%ZZ', '/users?q=%', '/users?q=name%3A%E0%A4%A', '/users/%00']) {
       const res = await t.api('GET', path, token);
-      expect(res.status, path).toBeGreaterThanOrEqual(200);
-      expect(res.status, path).toBeLessThan(500);
+      const text = await res.text();
+      expect(res.status, `${path} → ${text}`).toBeGreaterThanOrEqual(200);
+      expect(res.status, `${path} → ${text}`).toBeLessThan(500);
+      if (res.status >= 400) expect(JSON.parse(text), path).toMatchObject(boomShape);
     }
+    // Escapes that do not decode never reach an operation: hapi's "Invalid request path", Auth0's invalid_uri.
+    for (const [method, path] of [['GET', '/users/%E0%A4%A'], ['GET', '/users%'], ['PATCH', '/users/auth0%7C%ZZ'], ['DELETE', '/clients/%E0%A4%A']] as const) {
+      const res = await t.api(method, path, token, method === 'PATCH' ? { name: 'x' } : undefined);
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(await res.json(), `${method} ${path}`).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Invalid request path', errorCode: 'invalid_uri' });
+    }
+    const notJson = await t.api('POST', '/users', token, 'connection=x', { 'content-type': 'text/plain' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
+    const badJson = await t.api('POST', '/users', token, '{"connection":');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Invalid request payload JSON format', errorCode: 'invalid_body' });
     const tooBig = await t.api('POST', '/users', token, JSON.stringify({ connection: CONNECTION, blob: 'x'.repeat(1_100_000) }));
     expect(tooBig.status).toBe(413);
-    expect(await tooBig.json()).toMatchObject({ statusCode: 413 });
+    expect(await tooBig.json()).toMatchObject({ statusCode: 413, error: 'Request Entity Too Large', errorCode: 'payload_too_large' });
   });
 });

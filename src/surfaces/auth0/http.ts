@@ -1,4 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { faultStatus, rawPathOf, type KernelFault, type PathErrors, type WireResponse } from '../../http/framework-errors.js';
+import { loginCsp } from '../../login/html.js';
+import { messagePage } from '../../login/pages.js';
+import { legacyError } from './errors.js';
 import { rateLimitHeaders, type RateDecision } from './rate-limit.js';
 
 /** A request body as a flat record: JSON objects and form bodies both accepted (§1.1). */
@@ -52,3 +56,41 @@ export function htmlHeaders(csp: string): Record<string, string> {
     'referrer-policy': 'no-referrer',
   };
 }
+
+/** Where the Authentication API and Universal Login live (auth0-api.md §1, §2, §6.1). */
+const AUTH0_PATH_PREFIXES = ['/oauth/', '/userinfo', '/.well-known/', '/authorize', '/oidc/logout', '/v2/logout', '/dbconnections/', '/u/'];
+/** Of those, the pages a browser navigates to: they answer with an error page, not JSON. */
+const PAGE_PREFIXES = ['/authorize', '/oidc/logout', '/v2/logout', '/u/'];
+
+const FAULT_TEXT: Record<KernelFault | 'internal', string> = {
+  bad_url: 'Invalid request path: malformed percent-encoding.',
+  url_too_long: 'Request URI too long.',
+  too_large: 'Request entity too large.',
+  bad_request: 'Malformed request.',
+  internal: 'Internal error',
+};
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/**
+ * Kernel faults (a URL that does not decode, a body over the limit) and errors a handler let
+ * escape, in the shape each Auth0 path speaks (§1.15): the legacy shape on /dbconnections/*, an
+ * error page on browser pages, OAuth `{error, error_description}` everywhere else.
+ */
+export const auth0PathErrors: PathErrors = {
+  owns: (rawPath) => AUTH0_PATH_PREFIXES.some((p) => rawPath.startsWith(p)),
+  render(fault, req): WireResponse {
+    const path = rawPathOf(req);
+    const status = faultStatus(fault);
+    const text = FAULT_TEXT[fault ?? 'internal'];
+    if (path.startsWith('/dbconnections/')) {
+      const code = fault === 'too_large' ? 'payload_too_large' : fault ? 'invalid_request' : 'internal_error';
+      const e = legacyError(status, fault ? 'BadRequestError' : 'Error', code, text);
+      return { status, headers: JSON_HEADERS, body: JSON.stringify(e.body) };
+    }
+    if (PAGE_PREFIXES.some((p) => path.startsWith(p))) {
+      return { status, headers: htmlHeaders(loginCsp()), body: messagePage('Oops!, something went wrong', text, { role: 'alert' }) };
+    }
+    return { status, headers: JSON_HEADERS, body: JSON.stringify({ error: fault ? 'invalid_request' : 'server_error', error_description: text }) };
+  },
+};

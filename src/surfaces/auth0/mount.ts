@@ -6,11 +6,19 @@ import { ensureManagementApi } from './bootstrap.js';
 import { loadSigningJwks } from './keys.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
-import { asFormRequest, readTokenRequest, type TokenRequest } from './token-request.js';
+import { asFormRequest, BodyTooLarge, readTokenRequest, type TokenRequest } from './token-request.js';
+import { auth0PathErrors } from './http.js';
 import type { Auth0Services } from './services.js';
 
-const EXACT = new Set(['/oauth/token', '/oauth/revoke', '/oauth/par', '/userinfo', '/.well-known/openid-configuration', '/.well-known/jwks.json']);
+const EXACT_PATHS = ['/oauth/token', '/oauth/revoke', '/oauth/par', '/userinfo', '/.well-known/openid-configuration', '/.well-known/jwks.json'];
+const EXACT = new Set(EXACT_PATHS);
 const PREFIXES = ['/authorize', '/oidc/logout'];
+
+/**
+ * The fastify route patterns covering every path {@link isProviderPath} accepts (and their
+ * sub-paths, which oidc-provider answers 404), so the Auth0 scope's hooks run for them (routes.ts).
+ */
+export const PROVIDER_ROUTES: readonly string[] = [...EXACT_PATHS, ...PREFIXES].flatMap((p) => [p, `${p}/*`]);
 
 /** Paths served by oidc-provider; nothing else (AWS `POST /`, `/identitypools*`, `/health`…) is ever captured. */
 export function isProviderPath(path: string): boolean {
@@ -107,6 +115,12 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       }
       await handlerOf(built.provider)(raw, reply.raw);
     } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        // A body without Content-Length (chunked) that grew past the limit; an announced one never gets here (routes.ts).
+        const res = auth0PathErrors.render('too_large', req);
+        reply.raw.writeHead(res.status, { ...res.headers, connection: 'close' });
+        return void reply.raw.end(res.body);
+      }
       s.ctx.logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'auth0 provider error');
       if (!reply.raw.headersSent) sendJson(reply.raw, 500, { error: 'server_error', error_description: 'Internal error' });
     }

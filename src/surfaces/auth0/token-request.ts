@@ -12,6 +12,13 @@ export interface TokenRequest {
   headers: IncomingHttpHeaders;
 }
 
+/** A token request body grew past the server's body limit while being read. */
+export class BodyTooLarge extends Error {
+  constructor() {
+    super('request entity too large');
+  }
+}
+
 const formDecode = (v: string): string => decodeURIComponent(v.replace(/\+/g, '%20'));
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -19,7 +26,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request entity too large');
+    if (size > limit) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../core/errors.js';
+import type { KernelFault } from '../../http/framework-errors.js';
 import { QuerySyntaxError } from '../../core/logs/lucene.js';
 import { SearchFieldError } from '../../storage/repositories/auth0-search.js';
 
@@ -23,6 +24,7 @@ const STATUS_TEXT: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Request Entity Too Large',
+  414: 'Request-URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -65,6 +67,27 @@ export function toBoom(e: unknown): Boom {
       return boom(413, e.message, 'payload_too_large');
     case 'TooManyRequests':
       return boom(429, e.message, 'too_many_requests');
+    default:
+      return boom(500, 'Internal error', 'internal_error');
+  }
+}
+
+/**
+ * Faults the HTTP kernel meets before an operation runs. hapi (which Auth0's Boom shape comes
+ * from) answers a path whose escapes do not decode with "Invalid request path" and a body over
+ * the limit with "Payload content length greater than maximum allowed: <limit>"; the errorCode
+ * is Auth0's `invalid_uri` / `invalid_body` family (auth0-api.md §4.2 "Errors").
+ */
+export function faultToBoom(fault: KernelFault | undefined, bodyLimit: number): Boom {
+  switch (fault) {
+    case 'bad_url':
+      return boom(400, 'Invalid request path', 'invalid_uri');
+    case 'url_too_long':
+      return boom(414, 'Request-URI Too Long', 'invalid_uri');
+    case 'too_large':
+      return boom(413, `Payload content length greater than maximum allowed: ${bodyLimit}`, 'payload_too_large');
+    case 'bad_request':
+      return boom(400, 'Invalid request payload', 'invalid_body');
     default:
       return boom(500, 'Internal error', 'internal_error');
   }

@@ -1,8 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../core/errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimPathErrors, type PathErrors } from '../../http/framework-errors.js';
 import { rateLimitHeaders, type RateDecision } from '../auth0/rate-limit.js';
 import { requireScope, type Caller } from './auth.js';
-import { badRequest, boom, toBoom, tooManyRequests, type Boom } from './errors.js';
+import { badRequest, boom, faultToBoom, toBoom, tooManyRequests, type Boom } from './errors.js';
 import type { Query } from './shapes.js';
 import type { Mgmt } from './context.js';
 
@@ -56,24 +56,23 @@ export function sendBoom(reply: FastifyReply, b: Boom, headers: Record<string, s
   return reply.code(b.statusCode).headers({ ...headers, 'content-type': JSON_TYPE, 'cache-control': 'no-store' }).send(JSON.stringify(b));
 }
 
-/** Framework errors on our routes (body too large, bad content length) in the Boom shape, never the AWS one. */
-function frameworkError(m: Mgmt) {
-  return (error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendBoom(reply, toBoom(new AppError('PayloadTooLarge', `Payload content length greater than maximum allowed: ${BODY_LIMIT}`)));
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return sendBoom(reply, boom(400, 'Bad Request', 'invalid_body'));
-    m.s.ctx.logger.error({ err: { message: error.message, stack: error.stack }, path: req.url.split('?', 1)[0] }, 'management api framework error');
-    return sendBoom(reply, boom(500, 'Internal error', 'internal_error'));
-  };
-}
+/** Kernel faults under /api/v2 (a URL that does not decode, a body over 1 MB…) in the Boom shape, never the AWS one. */
+const pathErrors: PathErrors = {
+  owns: (rawPath) => rawPath === PREFIX || rawPath.startsWith(`${PREFIX}/`),
+  render: (fault) => {
+    const b = faultToBoom(fault, BODY_LIMIT);
+    return { status: b.statusCode, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' }, body: JSON.stringify(b) };
+  },
+};
 
 /** Mounts operations: rate limit, bearer auth, scope check, body parsing, Boom errors, `sapi`/`fapi` events. */
 export function mountOperations(app: FastifyInstance, m: Mgmt, ops: readonly Operation[]): void {
+  claimPathErrors(app, pathErrors);
   for (const op of ops) {
     app.route({
       method: op.method,
       url: `${PREFIX}${op.path}`,
       bodyLimit: BODY_LIMIT,
-      errorHandler: frameworkError(m),
       handler: async (req, reply) => {
         let rate: RateDecision | undefined;
         let caller: Caller | undefined;
@@ -105,7 +104,6 @@ export function mountOperations(app: FastifyInstance, m: Mgmt, ops: readonly Ope
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: `${PREFIX}/*`,
     bodyLimit: BODY_LIMIT,
-    errorHandler: frameworkError(m),
     handler: async (_req, reply) => sendBoom(reply, boom(404, 'Not Found')),
   });
 }
