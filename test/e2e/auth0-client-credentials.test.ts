@@ -10,7 +10,7 @@ import { Agent } from 'node:https';
 import { AuthenticationClient } from 'auth0/legacy';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTION, PASSWORD, REALM, accessToken, startMgmtServer, type MgmtServer } from './management-fixture.js';
+import { accessToken, startMgmtServer, type MgmtServer } from './management-fixture.js';
 
 let t: MgmtServer;
 let m2m: { clientId: string; clientSecret: string };
@@ -139,26 +139,6 @@ describe('client credentials: errors', () => {
     const rotated = await mgmt.clients.rotateSecret(app.client_id ?? '');
     expect((await t.token(app.client_id ?? '', app.client_secret ?? '', API)).status).toBe(401);
     expect((await t.token(app.client_id ?? '', rotated.client_secret ?? '', API)).status).toBe(200);
-  });
-});
-
-describe('user tokens from oidc-provider grants share the Auth0 dialect', () => {
-  it('password-realm and refresh access tokens for an API: typ JWT, azp and gty, no client_id', async () => {
-    const mgmt = t.client();
-    const app = await mgmt.clients.create({ name: `ropg-${tag}`, app_type: 'regular_web', grant_types: [REALM, 'refresh_token'] });
-    await mgmt.resourceServers.update((await mgmt.resourceServers.list({})).data.find((r) => r.identifier === API)?.id ?? '', { allow_offline_access: true });
-    const email = `dialect.${tag}@example.test`;
-    await mgmt.users.create({ connection: CONNECTION, email, password: PASSWORD });
-    const login = await form({ grant_type: REALM, client_id: app.client_id ?? '', client_secret: app.client_secret ?? '', username: email, password: PASSWORD, realm: CONNECTION, audience: API, scope: 'openid read:orders offline_access' });
-    expect(login.status).toBe(200);
-    const tokens = (await login.json()) as { access_token: string; refresh_token: string };
-    expect(decodeProtectedHeader(tokens.access_token).typ).toBe('JWT');
-    const claims = await verified(tokens.access_token);
-    expect(claims).toMatchObject({ azp: app.client_id, gty: 'password', sub: expect.stringMatching(/^auth0\|/) });
-    expect(claims).not.toHaveProperty('client_id');
-    const refreshed = await form({ grant_type: 'refresh_token', client_id: app.client_id ?? '', client_secret: app.client_secret ?? '', refresh_token: tokens.refresh_token });
-    expect(refreshed.status).toBe(200);
-    expect(await verified(((await refreshed.json()) as { access_token: string }).access_token)).toMatchObject({ azp: app.client_id, gty: 'refresh_token' });
   });
 });
 

@@ -26,6 +26,19 @@ export interface AccessTokenJwt {
   payload: Record<string, unknown>;
 }
 
+/** The OpenID Connect scopes (as opposed to an API's own), which Auth0 also lists in an API token's `scope`. */
+export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'phone', 'offline_access']);
+
+/**
+ * `aud` of a user's access token for an API: with `openid` granted, Auth0 adds the issuer's
+ * /userinfo, and the token then works there too (auth0-api.md §2.2).
+ */
+export const userTokenAudience = (api: string, issuer: string, scopes: readonly string[]): string | string[] =>
+  scopes.includes('openid') ? [api, userinfoAudience(issuer)] : api;
+
+/** The /userinfo audience every such token carries; `issuer` with its trailing slash. */
+export const userinfoAudience = (issuer: string): string => `${issuer}userinfo`;
+
 /** `sub` of a client-credentials token (auth0-api.md §2.2). */
 export const clientSubject = (clientId: string): string => `${clientId}@clients`;
 

@@ -6,6 +6,7 @@ import { ensureManagementApi } from './bootstrap.js';
 import { loadSigningJwks } from './keys.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
+import { userinfoForJwt } from './userinfo.js';
 import { asFormRequest, BodyTooLarge, readTokenRequest, type TokenRequest } from './token-request.js';
 import { auth0PathErrors } from './http.js';
 import type { Auth0Services } from './services.js';
@@ -103,6 +104,10 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       const built = await holder.built();
       imposeIssuerOrigin(req.raw, s.issuer());
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
+      if (path === '/userinfo') {
+        const info = await userinfoForJwt(s, req.raw);
+        if (info) return sendJson(reply.raw, info.status, info.body, info.headers);
+      }
       let raw = req.raw;
       if (req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke')) {
         const request = await readTokenRequest(req.raw, s.ctx.config.bodyLimit);
@@ -149,9 +154,9 @@ function imposeIssuerOrigin(req: IncomingMessage, issuer: string): void {
 }
 
 /** A token endpoint answer: JSON, never cached (RFC 6749 §5.1). */
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

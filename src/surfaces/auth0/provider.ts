@@ -2,7 +2,7 @@ import Provider, { type ClientInstance, type KoaContext } from 'oidc-provider';
 import { messagePage } from '../../login/pages.js';
 import { loginCsp } from '../../login/html.js';
 import { LIFETIMES } from '../../core/oauth/token-lifetimes.js';
-import { accessTokenJwt, auth0Gty, clientSubject, type TokenDialect } from '../../core/oauth/access-token-claims.js';
+import { accessTokenJwt, auth0Gty, clientSubject, OIDC_SCOPES, userTokenAudience, type TokenDialect } from '../../core/oauth/access-token-claims.js';
 import { findAccount, SCOPE_CLAIMS } from './account.js';
 import { adapterFactory } from './adapter.js';
 import { fromAuthorizationEndpoint, resourceIndicators } from './audience.js';
@@ -143,24 +143,41 @@ interface IssuedToken {
   resourceServer?: { token_dialect?: TokenDialect };
 }
 
-/** oidc-provider's `formats.customizers.jwt`: rewrites a JWT access token into its API's dialect (auth0-api.md §2.2). */
-function auth0AccessTokenShape(_ctx: unknown, token: IssuedToken, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }): void {
+interface ScopedEntity {
+  scope?: unknown;
+}
+
+/** The OIDC scopes of the exchange issuing a token: the request's `scope`, else the code's or refresh token's. */
+function oidcScopesOf(ctx: KoaContext | undefined): string[] {
+  const entities = (ctx?.oidc?.entities ?? {}) as Record<string, ScopedEntity | undefined>;
+  const scope = [ctx?.oidc?.params?.['scope'], entities['AuthorizationCode']?.scope, entities['RefreshToken']?.scope].find((x) => typeof x === 'string');
+  return typeof scope === 'string' ? scope.split(' ').filter((x) => OIDC_SCOPES.has(x)) : [];
+}
+
+/**
+ * oidc-provider's `formats.customizers.jwt`: rewrites a JWT access token into its API's dialect
+ * (auth0-api.md §2.2). A user's token also lists the OIDC scopes of the exchange in `scope`, and
+ * with `openid` has the issuer's /userinfo as a second audience (userinfo.ts serves it there).
+ */
+function auth0AccessTokenShape(ctx: KoaContext | undefined, token: IssuedToken, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }): void {
   const p = jwt.payload;
   const clientId = String(p['client_id']);
   const byClient = token.kind === 'ClientCredentials';
-  const scope = typeof p['scope'] === 'string' ? p['scope'] : '';
+  const apiScopes = typeof p['scope'] === 'string' ? p['scope'].split(' ').filter(Boolean) : [];
+  const oidcScopes = byClient ? [] : oidcScopesOf(ctx);
+  const iss = String(p['iss']);
   const out = accessTokenJwt(token.resourceServer?.token_dialect ?? 'access_token', {
-    iss: String(p['iss']),
+    iss,
     sub: byClient ? clientSubject(clientId) : String(p['sub']),
-    aud: p['aud'] as string | string[],
+    aud: byClient ? (p['aud'] as string) : userTokenAudience(String(p['aud']), iss, oidcScopes),
     iat: Number(p['iat']),
     exp: Number(p['exp']),
-    scope,
+    scope: [...oidcScopes, ...apiScopes.filter((x) => !oidcScopes.includes(x))].join(' '),
     clientId,
     gty: byClient ? 'client-credentials' : auth0Gty(token.gty),
     jti: String(p['jti']),
     // No roles here: a client's permissions are its granted scopes, a user has none (§2.2 `_authz`).
-    permissions: byClient ? scope.split(' ').filter(Boolean) : [],
+    permissions: byClient ? apiScopes : [],
   });
   jwt.header = { ...jwt.header, typ: out.typ };
   jwt.payload = 'cnf' in p ? { ...out.payload, cnf: p['cnf'] } : out.payload;

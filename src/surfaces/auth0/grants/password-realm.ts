@@ -1,6 +1,7 @@
 import type { KoaContext, Provider } from 'oidc-provider';
 import { BLOCKED_MESSAGE } from '../../../core/identity/brute-force.js';
 import { isEnabledFor } from '../../../core/identity/connections.js';
+import { OIDC_SCOPES } from '../../../core/oauth/access-token-claims.js';
 import { GRANT } from '../../../core/oauth/applications.js';
 import { accountOf } from '../account.js';
 import { resourceIndicators } from '../audience.js';
@@ -9,7 +10,6 @@ import { auth0Error } from '../errors.js';
 import { endUserIp } from '../forwarded-for.js';
 import type { Auth0Services } from '../services.js';
 
-const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', 'phone']);
 const PARAMS = ['username', 'password', 'realm', 'scope', 'audience'];
 
 /**
@@ -81,7 +81,8 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
           client,
           grantId: grant.jti,
           gty: 'password',
-          scope: oidcScope,
+          // The API's scopes too: a refresh filters the new access token's scopes by these.
+          scope: [oidcScope, at.resourceServer ? (at.scope ?? '') : ''].filter(Boolean).join(' '),
           rotations: 0,
           authTime: Math.floor(s.ctx.clock.now() / 1000),
           ...(audience ? { resource: audience } : {}),
