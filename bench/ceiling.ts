@@ -1,17 +1,26 @@
 import { createHmac, createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 
-/** Operations per second of `fn` on this (one) core, measured for about `ms` milliseconds. */
-export function opsPerSecond(fn: () => void, ms = 1000): number {
+/**
+ * Operations per second of `fn` on this (one) core: the best of `windows` windows of about `ms`
+ * milliseconds each. A shared machine dips now and then (another tenant, a GC of ours); the
+ * ceiling is what the core can do, so a dip must not lower it — the best window makes every
+ * ratio against the ceiling the conservative one.
+ */
+export function opsPerSecond(fn: () => void, ms = 1000, windows = 3): number {
   for (let i = 0; i < 50; i++) fn(); // warm up
-  let n = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    for (let i = 0; i < 20; i++) fn();
-    n += 20;
-    elapsed = performance.now() - start;
+  let best = 0;
+  for (let w = 0; w < windows; w++) {
+    let n = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < ms) {
+      for (let i = 0; i < 20; i++) fn();
+      n += 20;
+      elapsed = performance.now() - start;
+    }
+    best = Math.max(best, Math.round((n * 1000) / elapsed));
   }
-  return Math.round((n * 1000) / elapsed);
+  return best;
 }
 
 export interface CryptoCeiling {
@@ -43,13 +52,17 @@ export async function measureCeiling(): Promise<CryptoCeiling> {
     const argon2 = await import('argon2');
     // OWASP parameters the Auth0-compatible provider uses: m=19 MiB, t=2, p=1.
     const opts = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
-    const start = performance.now();
-    let n = 0;
-    while (performance.now() - start < 2000) {
-      await argon2.hash('correct horse battery staple', opts);
-      n++;
+    let best = 0;
+    for (let w = 0; w < 3; w++) {
+      const start = performance.now();
+      let n = 0;
+      while (performance.now() - start < 1500) {
+        await argon2.hash('correct horse battery staple', opts);
+        n++;
+      }
+      best = Math.max(best, Math.round((n * 1000) / (performance.now() - start)));
     }
-    ceiling.argon2idHashesPerSec = Math.round((n * 1000) / (performance.now() - start));
+    ceiling.argon2idHashesPerSec = best;
   } catch {
     // argon2 not installed: leave it out rather than invent a figure
   }
