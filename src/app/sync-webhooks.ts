@@ -13,8 +13,8 @@ export interface SyncWebhooks {
 }
 
 /**
- * Cognito Events / Streams delivery for one process: the operator's webhook map and the outbox
- * deliverer (started after listen, stopped on close before storage closes).
+ * Cognito Events / Streams / push sync delivery for one process: the operator's webhook map and
+ * the outbox deliverer (started after listen, stopped on close before storage closes).
  */
 export function createSyncWebhooks(context: AppContext, env: NodeJS.ProcessEnv): SyncWebhooks {
   const webhookTargets = loadWebhookTargets(env);

@@ -40,6 +40,9 @@ import { allowAll, createGuestPool, failure, guestDevice, rootClients, type Endp
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:onSync';
 const STREAM = 'sync-stream';
+/** SNS platform applications mapped to webhooks: push sync picks the one of the device's platform. */
+const GCM_APP = 'arn:aws:sns:us-east-1:123456789012:app/GCM/PushApp';
+const APNS_SANDBOX_APP = 'arn:aws:sns:us-east-1:123456789012:app/APNS_SANDBOX/PushApp';
 
 interface Hit {
   path: string;
@@ -71,7 +74,7 @@ beforeAll(async () => {
   server = await startServer({
     config: loadServeConfig({ port: '0', data }, {}),
     logger: pino({ level: 'silent' }),
-    env: { COGNATE_SYNC_WEBHOOKS: JSON.stringify({ [LAMBDA]: `${hookUrl}/lambda`, [STREAM]: `${hookUrl}/stream` }) },
+    env: { COGNATE_SYNC_WEBHOOKS: JSON.stringify({ [LAMBDA]: `${hookUrl}/lambda`, [STREAM]: `${hookUrl}/stream`, [GCM_APP]: `${hookUrl}/push-gcm`, [APNS_SANDBOX_APP]: `${hookUrl}/push-apns` }) },
   });
   endpoint = { url: server.url, root: server.context.root };
 });
@@ -351,5 +354,88 @@ describe('Cognito Events and Streams through webhooks', () => {
     expect(await root.send(new GetBulkPublishDetailsCommand({ IdentityPoolId: poolId }))).toMatchObject({ BulkPublishStatus: 'SUCCEEDED' });
     expect(await failure(root.send(new BulkPublishCommand({ IdentityPoolId: poolId })))).toMatchObject({ name: 'AlreadyStreamedException', status: 400 });
     await expect.poll(() => hits.slice(beforeBulk).some((h) => h.path === '/stream' && h.body.includes(device.identityId)), { timeout: 10_000 }).toBe(true);
+  });
+});
+
+describe('push sync through webhooks', () => {
+  /** Resolves once the pool's outbox is empty: everything enqueued was delivered (or nothing was). */
+  const drained = (poolId: string) =>
+    expect
+      .poll(async () => (await server.context.storage.db.selectFrom('sync_outbox').select('id').where('pool_id', '=', poolId).where('status', '=', 'pending').execute()).length, { timeout: 15_000, interval: 50 })
+      .toBe(0);
+  const pushHits = (since: number, identityId: string) => hits.slice(since).filter((h) => h.path.startsWith('/push-') && h.body.includes(identityId));
+
+  /** ListRecords then UpdateRecords from a registered device (its DeviceId in the request). */
+  async function writeFrom(sync: CognitoSyncClient, ids: { IdentityPoolId: string; IdentityId: string; DatasetName: string }, deviceId: string | undefined, patches: RecordPatch[]) {
+    const head = await sync.send(new ListRecordsCommand({ ...ids, LastSyncCount: 0 }));
+    const listed = await sync.send(new ListRecordsCommand({ ...ids, LastSyncCount: head.DatasetSyncCount }));
+    return sync.send(new UpdateRecordsCommand({ ...ids, SyncSessionToken: listed.SyncSessionToken, DeviceId: deviceId, RecordPatches: patches }));
+  }
+
+  it('notifies the identity’s other subscribed devices, by their platform’s application, signed', async () => {
+    const { poolId } = await createGuestPool(endpoint);
+    const root = rootClients(endpoint).sync;
+    await root.send(new SetIdentityPoolConfigurationCommand({ IdentityPoolId: poolId, PushSync: { ApplicationArns: [GCM_APP, APNS_SANDBOX_APP], RoleArn: 'arn:aws:iam::123456789012:role/push' } }));
+    const phone = await guestDevice(endpoint, poolId);
+    const tablet = await guestDevice(endpoint, poolId, phone.identityId); // the same identity on a second device
+    const identityId = phone.identityId;
+    const ids = { IdentityPoolId: poolId, IdentityId: identityId, DatasetName: 'Main' };
+    const a = (await phone.sync.send(new RegisterDeviceCommand({ IdentityPoolId: poolId, IdentityId: identityId, Platform: 'GCM', Token: 'fcm-token-a' }))).DeviceId!;
+    const b = (await tablet.sync.send(new RegisterDeviceCommand({ IdentityPoolId: poolId, IdentityId: identityId, Platform: 'APNS_SANDBOX', Token: 'apns-token-b' }))).DeviceId!;
+    await phone.sync.send(new SubscribeToDatasetCommand({ ...ids, DeviceId: a }));
+    await tablet.sync.send(new SubscribeToDatasetCommand({ ...ids, DeviceId: b }));
+
+    let before = hits.length;
+    await writeFrom(phone.sync, ids, a, [put('level', '3')]);
+    await drained(poolId);
+    const [hit, ...more] = pushHits(before, identityId);
+    expect(more).toEqual([]);
+    expect(hit!.path).toBe('/push-apns');
+    expect(hit!.headers).toMatchObject({ 'x-cognate-event-type': 'PushSync', 'x-cognate-target': APNS_SANDBOX_APP, 'content-type': 'application/json' });
+    const { secretHex } = await syncWebhookSecret(server.context);
+    expect(verifyBody(Buffer.from(secretHex, 'hex'), hit!.body, hit!.headers['x-cognate-signature'] as string)).toBe(true);
+    expect(JSON.parse(hit!.body)).toEqual({
+      eventType: 'PushSync',
+      applicationArn: APNS_SANDBOX_APP,
+      platform: 'APNS_SANDBOX',
+      token: 'apns-token-b',
+      deviceId: b,
+      identityPoolId: poolId,
+      identityId,
+      datasetName: 'Main',
+      syncCount: 1,
+      data: { source: 'cognito-sync', identityPoolId: poolId, identityId, datasetName: 'Main', syncCount: '1' },
+    });
+
+    // B unsubscribes: A's next write notifies nobody; B's write still notifies A.
+    await tablet.sync.send(new UnsubscribeFromDatasetCommand({ ...ids, DeviceId: b }));
+    before = hits.length;
+    await writeFrom(phone.sync, ids, a, [put('level', '4', 1)]);
+    await drained(poolId);
+    expect(pushHits(before, identityId)).toEqual([]);
+    await writeFrom(tablet.sync, ids, b, [put('level', '5', 2)]);
+    await drained(poolId);
+    expect(pushHits(before, identityId).map((h) => [h.path, JSON.parse(h.body).token, JSON.parse(h.body).syncCount])).toEqual([['/push-gcm', 'fcm-token-a', 3]]);
+
+    // DeleteDataset names no device: every subscriber hears of it, with the deletion's count.
+    before = hits.length;
+    await tablet.sync.send(new DeleteDatasetCommand(ids));
+    await drained(poolId);
+    expect(pushHits(before, identityId).map((h) => JSON.parse(h.body))).toEqual([expect.objectContaining({ token: 'fcm-token-a', deviceId: a, syncCount: 4, data: expect.objectContaining({ syncCount: '4' }) })]);
+  });
+
+  it('sends nothing for a pool without push sync, whose devices cannot register', async () => {
+    const { poolId } = await createGuestPool(endpoint);
+    const device = await guestDevice(endpoint, poolId);
+    const ids = { IdentityPoolId: poolId, IdentityId: device.identityId, DatasetName: 'Main' };
+    expect(await failure(device.sync.send(new RegisterDeviceCommand({ IdentityPoolId: poolId, IdentityId: device.identityId, Platform: 'GCM', Token: 'fcm-token' })))).toMatchObject({
+      name: 'InvalidConfigurationException',
+      status: 400,
+    });
+    const before = hits.length;
+    await writeFrom(device.sync, ids, 'not-registered', [put('k', 'v')]);
+    await device.sync.send(new DeleteDatasetCommand(ids));
+    await drained(poolId);
+    expect(hits.slice(before).filter((h) => h.body.includes(device.identityId))).toEqual([]);
   });
 });

@@ -60,7 +60,9 @@ export class DatasetService {
       });
       const config = await tx.pools.config(ref.poolId);
       const change = { region: this.deps.region, poolId: ref.poolId, identityId: ref.identityId, datasetName: ref.datasetName, operation: 'remove' as const, syncCount, lastModifiedAt: now, changes: [] };
-      const entries = outboxEntriesFor(config, change, false, now);
+      // Subscribers are told of the deletion too (DeleteDataset names no device, so all of them):
+      // the count they receive is above theirs, so they sync and learn the dataset is gone.
+      const entries = [...outboxEntriesFor(config, change, false, now), ...(await this.deps.pushSync.entries(tx, config, change, undefined, now))];
       await tx.outbox.enqueue(entries, now);
       return { deleted: d, enqueued: entries.length > 0 };
     });

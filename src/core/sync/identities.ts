@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { mergedCopyName } from './datasets.js';
 import type { IdentityRef, SyncRepository } from './ports.js';
+import type { PushSyncFanout } from './push-sync.js';
 import type { SyncTokens } from './tokens.js';
 
 /** What every Cognito Sync service needs. */
@@ -9,8 +10,10 @@ export interface SyncDeps {
   tokens: SyncTokens;
   /** Server region, for event payloads. */
   region: string;
-  /** Lambda ARNs / stream names the operator mapped to webhooks. */
+  /** Lambda ARNs, stream names and SNS platform application ARNs the operator mapped to webhooks. */
   webhookTargets: ReadonlySet<string>;
+  /** Push sync deliveries of a change (one per subscribed device). */
+  pushSync: PushSyncFanout;
   /** Called after a commit that enqueued webhook deliveries (wakes the deliverer). */
   onEnqueued: () => void;
 }

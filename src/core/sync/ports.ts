@@ -73,6 +73,8 @@ export interface PoolStore {
   insertDevice(device: SyncDevice): Promise<void>;
   subscribe(deviceId: string, datasetName: string, now: number): Promise<void>;
   unsubscribe(deviceId: string, datasetName: string): Promise<void>;
+  /** The identity's devices subscribed to the dataset, in DeviceId order. */
+  subscribers(identityId: string, datasetName: string): Promise<SyncDevice[]>;
 }
 
 /** Written in the same transaction as the change it reports. */

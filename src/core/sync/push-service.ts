@@ -6,8 +6,10 @@ import type { SyncDevice } from './types.js';
 
 /**
  * RegisterDevice / SubscribeToDataset / UnsubscribeFromDataset (aws-apis.md §7.1): push sync
- * must be configured on the pool (an SNS platform application), else InvalidConfigurationException.
- * Devices and subscriptions are recorded; no push message is sent (there is no SNS here).
+ * must be configured on the pool (PushSync.ApplicationArns), else InvalidConfigurationException.
+ * Devices and subscriptions are recorded here; the notifications themselves are written by
+ * UpdateRecords and DeleteDataset (see push-sync.ts): there is no SNS, so each goes to the
+ * webhook the operator mapped the device platform's application ARN to.
  */
 export class PushService {
   constructor(private readonly deps: SyncDeps) {}

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { freshDataset, listView } from './datasets.js';
-import { outboxEntriesFor } from './events.js';
+import { outboxEntriesFor, type DatasetChange } from './events.js';
 import { absorbInto, findIdentity, requireLiveIdentity, type SyncDeps } from './identities.js';
 import { pageSize, SYNC_LIMITS, tooManyDatasets } from './limits.js';
 import { applyPatches } from './patches.js';
@@ -26,6 +26,7 @@ export interface ListRecordsResult {
 export interface UpdateRecordsInput extends DatasetRef {
   syncSessionToken: string;
   patches: RecordPatch[];
+  /** The writing device (RegisterDevice's DeviceId): LastModifiedBy, and left out of push sync. */
   deviceId: string | undefined;
   /** true for Cognito credentials: only they fire SyncTrigger (see events.ts). */
   cognitoCaller: boolean;
@@ -97,12 +98,9 @@ export class RecordService {
       else await tx.datasets.insertDataset(next);
       await tx.datasets.upsertRecords(input.identityId, input.datasetName, result.records);
       const config = await tx.pools.config(input.poolId);
-      const entries = outboxEntriesFor(
-        config,
-        { region: this.deps.region, poolId: input.poolId, identityId: input.identityId, datasetName: input.datasetName, operation: 'replace', syncCount: result.syncCount, lastModifiedAt: now, changes: result.changes },
-        input.cognitoCaller,
-        now,
-      );
+      const change: DatasetChange = { region: this.deps.region, poolId: input.poolId, identityId: input.identityId, datasetName: input.datasetName, operation: 'replace', syncCount: result.syncCount, lastModifiedAt: now, changes: result.changes };
+      // Push sync skips the writing device: it already has the change.
+      const entries = [...outboxEntriesFor(config, change, input.cognitoCaller, now), ...(await this.deps.pushSync.entries(tx, config, change, input.deviceId, now))];
       await tx.outbox.enqueue(entries, now);
       return { records: result.records, enqueued: entries.length > 0 };
     });

@@ -89,9 +89,9 @@ export interface SyncDevice {
 /** A webhook delivery waiting in the outbox (written in the same transaction as the change). */
 export interface OutboxEntry {
   id: string;
-  /** `SyncTrigger` (Cognito Events) or `CognitoStreams` */
-  kind: 'SyncTrigger' | 'CognitoStreams';
-  /** The Lambda ARN or stream name the operator mapped to a webhook URL. */
+  /** `SyncTrigger` (Cognito Events), `CognitoStreams`, or `PushSync` (one row per device notified) */
+  kind: 'SyncTrigger' | 'CognitoStreams' | 'PushSync';
+  /** The Lambda ARN, stream name or SNS platform application ARN the operator mapped to a webhook URL. */
   target: string;
   poolId: string;
   /** The exact JSON body to deliver (and sign). */

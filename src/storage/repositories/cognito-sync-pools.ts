@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { OutboxQueue, OutboxWriter, PoolStore } from '../../core/sync/ports.js';
 import type { ClaimedDelivery, OutboxEntry, PoolSyncConfig, SyncDevice } from '../../core/sync/types.js';
 import type { Storage } from '../database.js';
-import type { Database } from '../schema.js';
+import type { Database, SyncDevicesTable } from '../schema.js';
 
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -34,7 +34,7 @@ export class KyselyPoolStore implements PoolStore {
 
   async device(deviceId: string): Promise<SyncDevice | undefined> {
     const r = await this.db.selectFrom('sync_devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
-    return r && { deviceId: r.device_id, poolId: r.pool_id, identityId: r.identity_id, platform: r.platform, token: r.token, createdAt: Number(r.created_at) };
+    return r && toDevice(r);
   }
 
   async findDevice(identityId: string, platform: string, token: string): Promise<SyncDevice | undefined> {
@@ -57,7 +57,30 @@ export class KyselyPoolStore implements PoolStore {
   async unsubscribe(deviceId: string, datasetName: string): Promise<void> {
     await this.db.deleteFrom('sync_subscriptions').where('device_id', '=', deviceId).where('dataset_name', '=', datasetName).execute();
   }
+
+  /** Through the `sync_devices_identity` index, then the subscriptions primary key. */
+  async subscribers(identityId: string, datasetName: string): Promise<SyncDevice[]> {
+    const rows = await this.db
+      .selectFrom('sync_devices as d')
+      .innerJoin('sync_subscriptions as s', 's.device_id', 'd.device_id')
+      .selectAll('d')
+      .where('d.identity_id', '=', identityId)
+      .where('s.dataset_name', '=', datasetName)
+      .orderBy('d.device_id')
+      .execute();
+    return rows.map(toDevice);
+  }
 }
+
+// created_at is a bigint: a string from pg.
+const toDevice = (r: SyncDevicesTable): SyncDevice => ({
+  deviceId: r.device_id,
+  poolId: r.pool_id,
+  identityId: r.identity_id,
+  platform: r.platform,
+  token: r.token,
+  createdAt: Number(r.created_at),
+});
 
 /** Outbox inserts, inside the transaction of the change. */
 export class KyselyOutboxWriter implements OutboxWriter {

@@ -4,6 +4,8 @@ import { forEachDialect } from '../../../test/support/storage.js';
 import { DatasetService } from '../../core/sync/dataset-service.js';
 import type { SyncDeps } from '../../core/sync/identities.js';
 import { PoolService } from '../../core/sync/pool-service.js';
+import { PushService } from '../../core/sync/push-service.js';
+import { PushSyncFanout } from '../../core/sync/push-sync.js';
 import { RecordService } from '../../core/sync/record-service.js';
 import { SyncTokens } from '../../core/sync/tokens.js';
 import type { Storage } from '../database.js';
@@ -13,9 +15,22 @@ import { KyselyOutboxQueue } from './cognito-sync-pools.js';
 const key = { kid: '1', key: randomBytes(32) };
 const region = 'us-east-1';
 
+const GCM_APP = 'arn:aws:sns:us-east-1:123456789012:app/GCM/App';
+const APNS_APP = 'arn:aws:sns:us-east-1:123456789012:app/APNS/App';
+
 function services(storage: Storage) {
-  const deps: SyncDeps = { repo: createSyncRepository(storage), tokens: new SyncTokens(async () => [key]), region, webhookTargets: new Set(['stream-1']), onEnqueued: () => undefined };
-  return { deps, records: new RecordService(deps), datasets: new DatasetService(deps), pools: new PoolService(deps) };
+  const warnings: object[] = [];
+  const webhookTargets = new Set(['stream-1', GCM_APP]);
+  const log = { warn: (o: object) => void warnings.push(o), debug: () => undefined };
+  const deps: SyncDeps = {
+    repo: createSyncRepository(storage),
+    tokens: new SyncTokens(async () => [key]),
+    region,
+    webhookTargets,
+    pushSync: new PushSyncFanout(webhookTargets, log),
+    onEnqueued: () => undefined,
+  };
+  return { deps, warnings, records: new RecordService(deps), datasets: new DatasetService(deps), pools: new PoolService(deps), push: new PushService(deps) };
 }
 
 async function newIdentity(storage: Storage, poolId?: string): Promise<{ poolId: string; identityId: string }> {
@@ -143,6 +158,53 @@ forEachDialect('cognito sync repository', (storage, env) => {
     await s.datasets.delete({ ...survivor, datasetName: copy }, 2);
     expect((await s.records.list({ ...survivor, datasetName: 'Main' }, {})).mergedDatasetNames).toBeUndefined();
     await expect(s.records.update({ ...ref, syncSessionToken: t, patches: [put('k', 'x', 1)], deviceId: undefined, cognitoCaller: false }, 3)).rejects.toMatchObject({ code: 'NotFound' });
+  });
+
+  it('writes push sync deliveries for the other subscribed devices in the transaction of the change', async () => {
+    const who = await newIdentity(storage());
+    const ref = { ...who, datasetName: 'Main' };
+    const pushRows = async () =>
+      (await storage().db.selectFrom('sync_outbox').select(['kind', 'target', 'payload']).where('pool_id', '=', who.poolId).where('kind', '=', 'PushSync').orderBy('created_at').execute()).map((r) => ({
+        target: r.target,
+        body: JSON.parse(r.payload) as Record<string, unknown>,
+      }));
+    const sync = async (deviceId: string | undefined, at: number) => {
+      const listed = await s.records.list(ref, { lastSyncCount: (await s.records.list(ref, {})).datasetSyncCount });
+      await s.records.update({ ...ref, syncSessionToken: listed.syncSessionToken, patches: [put(`k${at}`, 'v', 0)], deviceId, cognitoCaller: true }, at);
+    };
+    await s.pools.setConfig(who.poolId, { PushSync: { ApplicationArns: [APNS_APP, GCM_APP], RoleArn: 'arn:aws:iam::123456789012:role/push' } });
+    const [a, b, c, d] = await Promise.all(
+      [['GCM', 'tok-a'], ['GCM', 'tok-b'], ['APNS', 'tok-c'], ['GCM', 'tok-d']].map(([platform, token]) => s.push.register(who.poolId, who.identityId, platform!, token!, 1)),
+    );
+    for (const device of [a!, b!, c!]) await s.push.subscribe(ref, device, 1);
+    await s.push.subscribe({ ...ref, datasetName: 'Other' }, d!, 1);
+    expect((await s.deps.repo.pools.subscribers(who.identityId, 'Main')).map((x) => x.token).sort()).toEqual(['tok-a', 'tok-b', 'tok-c']);
+
+    await sync(a, 10); // A wrote: B is told (GCM app mapped), C is not (its APNS app has no webhook), D is not subscribed
+    expect(await pushRows()).toEqual([
+      {
+        target: GCM_APP,
+        body: {
+          eventType: 'PushSync',
+          applicationArn: GCM_APP,
+          platform: 'GCM',
+          token: 'tok-b',
+          deviceId: b,
+          identityPoolId: who.poolId,
+          identityId: who.identityId,
+          datasetName: 'Main',
+          syncCount: 1,
+          data: { source: 'cognito-sync', identityPoolId: who.poolId, identityId: who.identityId, datasetName: 'Main', syncCount: '1' },
+        },
+      },
+    ]);
+    await s.push.unsubscribe(ref, b!);
+    await sync(a, 11);
+    expect(await pushRows()).toHaveLength(1);
+    await sync(undefined, 12); // no DeviceId: every subscriber, A included
+    await s.datasets.delete(ref, 13);
+    expect((await pushRows()).slice(1).map((r) => [r.body.token, r.body.syncCount])).toEqual([['tok-a', 3], ['tok-a', 4]]);
+    expect(s.warnings.filter((w) => JSON.stringify(w).includes(APNS_APP))).toHaveLength(1);
   });
 
   it('writes stream deliveries in the same transaction and leases each to one claimer', async () => {

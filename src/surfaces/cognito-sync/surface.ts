@@ -3,6 +3,7 @@ import { DatasetService } from '../../core/sync/dataset-service.js';
 import type { SyncDeps } from '../../core/sync/identities.js';
 import { PoolService } from '../../core/sync/pool-service.js';
 import { PushService } from '../../core/sync/push-service.js';
+import { PushSyncFanout } from '../../core/sync/push-sync.js';
 import { RecordService } from '../../core/sync/record-service.js';
 import { SyncTokens } from '../../core/sync/tokens.js';
 import type { WebhookTargets } from '../../core/sync/webhooks/config.js';
@@ -20,7 +21,7 @@ import type { SyncSurfaceDeps } from './shapes.js';
 export const SYNC_SESSION_KEY_PURPOSE = 'cognito-sync-session';
 
 export interface CognitoSyncSurfaceOptions {
-  /** Lambda ARNs / stream names the operator mapped to webhooks (COGNATE_SYNC_WEBHOOKS). */
+  /** Lambda ARNs, stream names and SNS platform application ARNs mapped to webhooks (COGNATE_SYNC_WEBHOOKS). */
   webhookTargets?: WebhookTargets;
   /** Wakes the webhook deliverer after a commit that enqueued deliveries. */
   onEnqueued?: () => void;
@@ -28,11 +29,13 @@ export interface CognitoSyncSurfaceOptions {
 
 /** Cognito Sync (`AWSCognitoSyncService`, restJson1, signing name `cognito-sync`; aws-apis.md §7). */
 export function createCognitoSyncSurface(ctx: AppContext, options: CognitoSyncSurfaceOptions = {}): AwsSurface {
+  const webhookTargets = new Set(options.webhookTargets?.keys() ?? []);
   const deps: SyncDeps = {
     repo: createSyncRepository(ctx.storage),
     tokens: new SyncTokens(() => ctx.keyRing.keys(SYNC_SESSION_KEY_PURPOSE)),
     region: ctx.config.region,
-    webhookTargets: new Set(options.webhookTargets?.keys() ?? []),
+    webhookTargets,
+    pushSync: new PushSyncFanout(webhookTargets, ctx.logger),
     onEnqueued: options.onEnqueued ?? (() => undefined),
   };
   const s: SyncSurfaceDeps = {

@@ -1,16 +1,18 @@
 /**
- * Operator configuration of Cognito Events / Streams delivery.
+ * Operator configuration of Cognito Events / Streams / push sync delivery.
  *
- * There is no Lambda or Kinesis in Cognate: the Lambda ARN given to SetCognitoEvents
- * (`SyncTrigger`) and the stream name given to SetIdentityPoolConfiguration (`CognitoStreams`)
- * are looked up in the environment variable
+ * There is no Lambda, Kinesis or SNS in Cognate: the Lambda ARN given to SetCognitoEvents
+ * (`SyncTrigger`), the stream name given to SetIdentityPoolConfiguration (`CognitoStreams`) and
+ * the SNS platform application ARNs given to it (`PushSync.ApplicationArns`) are looked up in
+ * the environment variable
  *
  *   COGNATE_SYNC_WEBHOOKS='{"arn:aws:lambda:us-east-1:123456789012:function:onSync": "https://hooks.example.com/sync",
- *                           "my-stream": "http://10.0.0.5:8080/stream"}'
+ *                           "my-stream": "http://10.0.0.5:8080/stream",
+ *                           "arn:aws:sns:us-east-1:123456789012:app/GCM/MyApp": "https://hooks.example.com/push"}'
  *
- * (a JSON object: Lambda ARN or stream name → http(s) URL). Every dataset change is then POSTed
- * to that URL, signed with `x-cognate-signature: sha256=<hex HMAC-SHA256 of the body>` under the
- * deployment's webhook key (key ring purpose `cognito-sync-webhook`).
+ * (a JSON object: name → http(s) URL). Every dataset change is then POSTed to that URL (push
+ * sync: once per subscribed device), signed with `x-cognate-signature: sha256=<hex HMAC-SHA256 of
+ * the body>` under the deployment's webhook key (key ring purpose `cognito-sync-webhook`).
  */
 export type WebhookTargets = ReadonlyMap<string, URL>;
 
@@ -27,7 +29,7 @@ export function parseWebhookTargets(raw: string | undefined): WebhookTargets {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new WebhookConfigError(`${WEBHOOKS_ENV} must be a JSON object of "<lambda arn or stream name>": "<http(s) url>"`);
+    throw new WebhookConfigError(`${WEBHOOKS_ENV} must be a JSON object of "<lambda arn, stream name or sns platform application arn>": "<http(s) url>"`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new WebhookConfigError(`${WEBHOOKS_ENV} must be a JSON object`);
