@@ -105,7 +105,7 @@ export async function seedTenant(dataDir: string, masterKey: Buffer, url: string
       await repo.create(buildDatabaseUser({ connection, email, password_hash: hash, email_verified: true }, now));
       users.push(email);
     }
-    const apis = new KyselyResourceServerRepository(storage);
+    const apis = new KyselyResourceServerRepository(storage, new Sealer(masterKey));
     await apis.insert(buildResourceServer({ identifier: AUDIENCE, name: 'Bench API', scopes: [{ value: 'read:things' }, { value: 'write:things' }] }, now));
     await apis.insertGrant({ id: newClientGrantId(), client_id: app.client_id, audience: AUDIENCE, scope: ['read:things', 'write:things'], created_at: now });
     const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as { issuer: string };

@@ -170,6 +170,8 @@ export interface Auth0ResourceServersTable {
   identifier: string;
   name: string;
   is_system: number;
+  /** The HS256 signing secret, sealed (AAD `auth0-api-signing-secret:<id>`); null for the system API. */
+  signing_secret_sealed: string | null;
   body: string;
   created_at: number;
   updated_at: number;

@@ -103,7 +103,7 @@ it('closing the server writes out the tenant log events still buffered', async (
     const client = buildApplication({ name: 'Closer', app_type: 'non_interactive', grant_types: [GRANT.clientCredentials] }, clock.now());
     const secret = newClientSecret();
     await new KyselyApplicationRepository(storage, master).insert(client, secret);
-    const apis = new KyselyResourceServerRepository(storage);
+    const apis = new KyselyResourceServerRepository(storage, master);
     await apis.insert(buildResourceServer({ identifier: 'https://closer.example.test/', name: 'Closer API', scopes: [{ value: 'read:x' }] }, clock.now()));
     await apis.insertGrant({ id: newClientGrantId(), client_id: client.client_id, audience: 'https://closer.example.test/', scope: ['read:x'], created_at: clock.now() });
     const n = 5;

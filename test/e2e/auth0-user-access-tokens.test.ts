@@ -55,6 +55,22 @@ describe('user access tokens for an API', () => {
     expect(again).toMatchObject({ azp: app.clientId, gty: 'refresh_token', aud: [API, `${t.issuer}userinfo`], scope: 'openid profile email offline_access read:things' });
   });
 
+  it('the API’s token_dialect shapes user tokens too: rfc9068_profile has typ at+jwt, client_id and jti, no azp or gty', async () => {
+    const mgmt = t.client();
+    const api = (await mgmt.resourceServers.list({})).data.find((r) => r.identifier === API);
+    await mgmt.resourceServers.update(api?.id ?? '', { token_dialect: 'rfc9068_profile' });
+    try {
+      const tokens = await login('openid read:things', API);
+      expect(decodeProtectedHeader(tokens.access_token).typ).toBe('at+jwt');
+      const claims = await verified(tokens.access_token, API);
+      expect(claims).toMatchObject({ sub: userId, client_id: app.clientId, jti: expect.any(String), scope: 'openid read:things' });
+      expect(claims).not.toHaveProperty('azp');
+      expect(claims).not.toHaveProperty('gty');
+    } finally {
+      await mgmt.resourceServers.update(api?.id ?? '', { token_dialect: 'access_token' });
+    }
+  });
+
   it('without openid the token is for the API alone, and /userinfo refuses it', async () => {
     const tokens = await login('read:things', API);
     const claims = await verified(tokens.access_token, API);

@@ -8,6 +8,12 @@ export interface ResourceServer {
   is_system: boolean;
   scopes: { value: string; description?: string }[];
   signing_alg: 'RS256' | 'HS256';
+  /**
+   * The HS256 key of the API's access tokens (its UTF-8 bytes), when `signing_alg` is HS256.
+   * Every custom API has one, as on Auth0, whatever its algorithm; the system API (the
+   * Management API, always RS256) has none. Sealed at rest (storage/repositories/auth0-apis.ts).
+   */
+  signing_secret?: string;
   allow_offline_access: boolean;
   token_lifetime: number;
   token_lifetime_for_web: number;
@@ -31,14 +37,25 @@ const hexId = (prefix: string, bytes: number): string => `${prefix}${randomBytes
 export const newResourceServerId = (): string => hexId('', 12);
 export const newClientGrantId = (): string => hexId('cgr_', 8);
 
+/** Auth0's lower bound for an API's signing secret (Management API schema, `minLength: 16`). */
+export const SIGNING_SECRET_MIN = 16;
+
+/**
+ * A new API signing secret: 384 random bits as 64 base64url characters (like a client secret),
+ * well above RFC 7518 §3.2's "key of the same size as the hash output (256 bits) or larger".
+ */
+export const newSigningSecret = (): string => randomBytes(48).toString('base64url');
+
 export function buildResourceServer(input: { identifier: string; name: string; is_system?: boolean; scopes?: ResourceServer['scopes'] }, now: number): ResourceServer {
+  const isSystem = input.is_system ?? false;
   return {
     id: newResourceServerId(),
     name: input.name,
     identifier: input.identifier,
-    is_system: input.is_system ?? false,
+    is_system: isSystem,
     scopes: input.scopes ?? [],
     signing_alg: 'RS256',
+    ...(isSystem ? {} : { signing_secret: newSigningSecret() }),
     allow_offline_access: false,
     token_lifetime: 86_400,
     token_lifetime_for_web: 7_200,
@@ -70,4 +87,9 @@ export interface ResourceServerRepository {
   insert(server: ResourceServer): Promise<void>;
   findGrant(clientId: string, audience: string): Promise<ClientGrant | undefined>;
   insertGrantIfAbsent(grant: ClientGrant): Promise<void>;
+  /**
+   * Gives every custom API stored without a signing secret (those from before secrets existed)
+   * a new one, in one transaction; safe for racing workers (a secret, once set, stays).
+   */
+  ensureSigningSecrets(): Promise<void>;
 }

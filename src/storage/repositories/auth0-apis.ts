@@ -1,37 +1,58 @@
-import type { ClientGrant, ResourceServer, ResourceServerRepository } from '../../core/oauth/resource-servers.js';
+import { newSigningSecret, type ClientGrant, type ResourceServer, type ResourceServerRepository } from '../../core/oauth/resource-servers.js';
+import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientGrantsTable, Auth0ResourceServersTable } from '../schema.js';
 
-type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'created_at' | 'updated_at'>;
+type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'signing_secret' | 'created_at' | 'updated_at'>;
 
-const toServer = (r: Auth0ResourceServersTable): ResourceServer => ({
-  ...(JSON.parse(r.body) as Body),
-  id: r.id,
-  identifier: r.identifier,
-  name: r.name,
-  is_system: r.is_system === 1,
-  created_at: r.created_at,
-  updated_at: r.updated_at,
-});
-
-const toRow = (s: ResourceServer): Auth0ResourceServersTable => {
-  const { id, identifier, name, is_system, created_at, updated_at, ...body } = s;
-  return { id, identifier, name, is_system: is_system ? 1 : 0, body: JSON.stringify(body), created_at, updated_at };
-};
+/** Binds a sealed signing secret to its API: it cannot be moved to another row. */
+const aad = (id: string): string => `auth0-api-signing-secret:${id}`;
 
 const toGrant = (r: Auth0ClientGrantsTable): ClientGrant => ({ ...r, scope: JSON.parse(r.scope) as string[] });
 
 const sameRow = (a: Auth0ResourceServersTable, b: Auth0ResourceServersTable): boolean =>
-  a.body === b.body && a.id === b.id && a.name === b.name && a.is_system === b.is_system && a.created_at === b.created_at && a.updated_at === b.updated_at;
+  a.body === b.body &&
+  a.signing_secret_sealed === b.signing_secret_sealed &&
+  a.id === b.id &&
+  a.name === b.name &&
+  a.is_system === b.is_system &&
+  a.created_at === b.created_at &&
+  a.updated_at === b.updated_at;
 
 /** Decoded APIs remembered per repository (the token endpoint's is one per process). */
 const MAX_DECODED = 1_000;
 
-/** Resource servers (APIs) and client grants. */
+/** Resource servers (APIs) and client grants; signing secrets sealed under the master key, bound to the API's id. */
 export class KyselyResourceServerRepository implements ResourceServerRepository {
   readonly #decoded = new Map<string, { row: Auth0ResourceServersTable; value: ResourceServer }>();
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly master: Sealer,
+  ) {}
+
+  #toServer(r: Auth0ResourceServersTable): ResourceServer {
+    const server: ResourceServer = {
+      ...(JSON.parse(r.body) as Body),
+      id: r.id,
+      identifier: r.identifier,
+      name: r.name,
+      is_system: r.is_system === 1,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    };
+    // A secret that does not open (another master key, a row moved by hand) is left out: an HS256
+    // API then issues no tokens at all (jwt-signer.ts), never tokens signed another way.
+    const secret = r.signing_secret_sealed === null ? undefined : this.master.open(r.signing_secret_sealed, aad(r.id))?.toString('utf8');
+    if (secret !== undefined) server.signing_secret = secret;
+    return server;
+  }
+
+  #toRow(s: ResourceServer): Auth0ResourceServersTable {
+    const { id, identifier, name, is_system, signing_secret, created_at, updated_at, ...body } = s;
+    const sealed = signing_secret === undefined ? null : this.master.seal(signing_secret, aad(id));
+    return { id, identifier, name, is_system: is_system ? 1 : 0, signing_secret_sealed: sealed, body: JSON.stringify(body), created_at, updated_at };
+  }
 
   /**
    * Read on every call (changes show at once, whoever made them), decoded only when the row
@@ -46,33 +67,53 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
     }
     const known = this.#decoded.get(identifier);
     if (known && sameRow(known.row, row)) return known.value;
-    const value = toServer(row);
+    const value = this.#toServer(row);
     this.#decoded.delete(identifier);
-    this.#decoded.set(identifier, { row, value });
-    if (this.#decoded.size > MAX_DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
+    // Not remembered when a sealed secret did not open: retried on each call, like client secrets.
+    if (row.signing_secret_sealed === null || value.signing_secret !== undefined) {
+      this.#decoded.set(identifier, { row, value });
+      if (this.#decoded.size > MAX_DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
+    }
     return value;
   }
 
   async findSystem(): Promise<ResourceServer | undefined> {
     const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('is_system', '=', 1).executeTakeFirst();
-    return row && toServer(row);
+    return row && this.#toServer(row);
   }
 
   async insert(server: ResourceServer): Promise<void> {
-    await this.storage.db.insertInto('auth0_resource_servers').values(toRow(server)).execute();
+    await this.storage.db.insertInto('auth0_resource_servers').values(this.#toRow(server)).execute();
   }
 
   upsertSystem(server: ResourceServer): Promise<void> {
     return this.storage.transaction(async (trx) => {
       const existing = await trx.selectFrom('auth0_resource_servers').select(['id', 'identifier']).where('is_system', '=', 1).executeTakeFirst();
       if (!existing) {
-        await trx.insertInto('auth0_resource_servers').values(toRow(server)).execute();
+        await trx.insertInto('auth0_resource_servers').values(this.#toRow(server)).execute();
         return;
       }
       if (existing.identifier === server.identifier) return;
       // The issuer moved (e.g. a new --issuer): the Management API's audience and its grants follow.
       await trx.updateTable('auth0_resource_servers').set({ identifier: server.identifier, updated_at: server.updated_at }).where('id', '=', existing.id).execute();
       await trx.updateTable('auth0_client_grants').set({ audience: server.identifier }).where('audience', '=', existing.identifier).execute();
+    });
+  }
+
+  async ensureSigningSecrets(): Promise<void> {
+    const missing = (db: Storage['db']) => db.selectFrom('auth0_resource_servers').select('id').where('is_system', '=', 0).where('signing_secret_sealed', 'is', null);
+    // Looked for outside a transaction first: every start calls this, and almost always nothing is missing.
+    if ((await missing(this.storage.db).executeTakeFirst()) === undefined) return;
+    await this.storage.transaction(async (trx) => {
+      for (const { id } of await missing(trx).execute()) {
+        // Only where still missing: a racing worker's secret, once set, is the one kept.
+        await trx
+          .updateTable('auth0_resource_servers')
+          .set({ signing_secret_sealed: this.master.seal(newSigningSecret(), aad(id)) })
+          .where('id', '=', id)
+          .where('signing_secret_sealed', 'is', null)
+          .execute();
+      }
     });
   }
 
@@ -98,12 +139,12 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
 
   async list(): Promise<ResourceServer[]> {
     const rows = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map(toServer);
+    return rows.map((r) => this.#toServer(r));
   }
 
   async findById(id: string): Promise<ResourceServer | undefined> {
     const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toServer(row);
+    return row && this.#toServer(row);
   }
 
   /** Inserts; false when the identifier is taken. */
@@ -117,10 +158,10 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
     }
   }
 
-  /** Rewrites name and body (id, identifier and is_system are immutable). */
+  /** Rewrites name, body and signing secret (id, identifier and is_system are immutable). */
   async update(server: ResourceServer): Promise<void> {
-    const { id, name, body, updated_at } = toRow(server);
-    await this.storage.db.updateTable('auth0_resource_servers').set({ name, body, updated_at }).where('id', '=', id).execute();
+    const { id, name, body, signing_secret_sealed, updated_at } = this.#toRow(server);
+    await this.storage.db.updateTable('auth0_resource_servers').set({ name, body, signing_secret_sealed, updated_at }).where('id', '=', id).execute();
   }
 
   /** Deletes the API and its client grants in one transaction. */

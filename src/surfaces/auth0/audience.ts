@@ -1,6 +1,8 @@
+import { createSecretKey } from 'node:crypto';
 import type { ClientInstance, KoaContext } from 'oidc-provider';
 import { accessTokenLifetime } from '../../core/oauth/token-lifetimes.js';
 import { AUDIENCE_ERRORS, auth0Error } from './errors.js';
+import { hs256SecretOf } from './jwt-signer.js';
 import type { Auth0Services } from './services.js';
 
 /** Tokens issued by /authorize itself (implicit, hybrid), including its resumption after the login page. */
@@ -37,13 +39,16 @@ export function resourceIndicators(s: Auth0Services) {
         // current-user scopes (§4.1). Everything else needs a client grant (client_credentials).
         scope = CURRENT_USER_SCOPES;
       }
+      // oidc-provider signs HS* with the KeyObject given here, RS256 with its keystore's current key
+      // (lib/models/formats/jwt.js getResourceServerConfig); no kid in an HS256 header.
+      const secret = hs256SecretOf(api);
       return {
         scope,
         audience: identifier,
         accessTokenTTL: accessTokenLifetime(api, fromAuthorizationEndpoint(ctx.oidc.route)),
         accessTokenFormat: 'jwt',
-        token_dialect: api.token_dialect,
-        jwt: { sign: { alg: 'RS256' } },
+        // Inside `jwt`: oidc-provider's ResourceServer keeps only its own members, and `jwt` whole.
+        jwt: { sign: secret === undefined ? { alg: 'RS256' } : { alg: 'HS256', key: createSecretKey(Buffer.from(secret, 'utf8')) }, tokenDialect: api.token_dialect },
       };
     },
   };

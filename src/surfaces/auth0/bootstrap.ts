@@ -14,7 +14,8 @@ const announce = (s: Auth0Services, text: string): void => {
 /**
  * First-start state of the tenant, idempotent and safe for racing workers (insert-if-absent on
  * unique keys): the tenant row, the `Username-Password-Authentication` database connection, the
- * Management API machine-to-machine client and a "Default App" for local development.
+ * Management API machine-to-machine client and a "Default App" for local development. APIs stored
+ * before they had signing secrets get theirs (migration 0007_api_signing_secrets).
  */
 export async function bootstrapTenant(s: Auth0Services, env: NodeJS.ProcessEnv = s.ctx.env): Promise<void> {
   const now = s.ctx.clock.now();
@@ -24,6 +25,7 @@ export async function bootstrapTenant(s: Auth0Services, env: NodeJS.ProcessEnv =
   await s.connections.insertIfAbsent(buildDatabaseConnection(DEFAULT_DATABASE_CONNECTION, [], now));
   await ensureManagementClient(s, env, now);
   await ensureDefaultApp(s, now);
+  await s.apis.ensureSigningSecrets();
 }
 
 async function ensureManagementClient(s: Auth0Services, env: NodeJS.ProcessEnv, now: number): Promise<void> {

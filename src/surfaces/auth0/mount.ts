@@ -5,6 +5,7 @@ import { GRANT } from '../../core/oauth/applications.js';
 import { ensureManagementApi } from './bootstrap.js';
 import { loadSigningJwks } from './keys.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
 import { userinfoForJwt } from './userinfo.js';
 import { asFormRequest, BodyTooLarge, readTokenRequest, type TokenRequest } from './token-request.js';
@@ -111,11 +112,16 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       let raw = req.raw;
       if (req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke')) {
         const request = await readTokenRequest(req.raw, s.ctx.config.bodyLimit);
-        if (request.params.get('grant_type') === GRANT.clientCredentials) {
-          const caller = { ip: req.raw.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'], origin: req.headers.origin };
+        const grantType = request.params.get('grant_type');
+        const caller = { ip: req.raw.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'], origin: req.headers.origin };
+        if (path === '/oauth/token' && grantType === GRANT.clientCredentials) {
           const answered = await clientCredentialsGrant(s, built.signer, request, caller);
           if (answered) return sendJson(reply.raw, answered.status, answered.body);
           raw = asFormRequest(req.raw, await withGrantedScopes(s, request));
+        } else if (path === '/oauth/token' && grantType === GRANT.refreshToken) {
+          const answered = await refreshTokenGrant(s, built.provider, request, caller);
+          if (answered) return sendJson(reply.raw, answered.status, answered.body);
+          raw = asFormRequest(req.raw, request);
         } else raw = asFormRequest(req.raw, request);
       }
       await handlerOf(built.provider)(raw, reply.raw);

@@ -62,6 +62,12 @@ declare module 'oidc-provider' {
 
   export interface GrantInstance {
     jti: string;
+    clientId: string;
+    accountId: string;
+    isExpired: boolean;
+    /** The OIDC scopes of `scopes` this grant holds, space-separated. */
+    getOIDCScopeFiltered(scopes: Set<string>): string;
+    getRejectedOIDCClaims(): string[];
     /** A new id (oidc-provider assigns one at the first save when `jti` is unset). */
     generateTokenId(): string;
     addOIDCScope(scope: string): void;
@@ -78,8 +84,34 @@ declare module 'oidc-provider' {
     [key: string]: unknown;
   }
 
+  /** A stored refresh token as oidc-provider loads it (models/refresh_token.js). */
+  export interface RefreshTokenInstance {
+    jti: string;
+    accountId: string;
+    clientId: string;
+    grantId: string;
+    scope?: string;
+    readonly scopes: Set<string>;
+    gty?: string;
+    acr?: string;
+    amr?: string[];
+    authTime?: number;
+    sid?: string;
+    sessionUid?: string;
+    expiresWithSession?: boolean;
+    resource?: string | string[];
+    claims?: Record<string, unknown>;
+    rar?: unknown;
+    consumed?: unknown;
+    jkt?: string;
+    'x5t#S256'?: string;
+    readonly isExpired: boolean;
+  }
+
   export interface IdTokenInstance {
     scope: string;
+    mask: Record<string, unknown>;
+    rejected: string[];
     set(key: string, value: unknown): void;
     issue(opts: { use: 'idtoken' }): Promise<string>;
   }
@@ -96,10 +128,17 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, opts?: { mergeWithLastSubmission?: boolean }): Promise<string>;
     createContext(req: IncomingMessage, res: ServerResponse): KoaContext;
-    readonly Grant: new (props: { clientId: string; accountId: string }) => GrantInstance;
+    readonly Grant: {
+      new (props: { clientId: string; accountId: string }): GrantInstance;
+      find(id: string, opts?: { ignoreExpiration?: boolean }): Promise<GrantInstance | undefined>;
+    };
     readonly AccessToken: new (props: Record<string, unknown>) => TokenInstance;
-    readonly RefreshToken: new (props: Record<string, unknown>) => TokenInstance;
-    readonly IdToken: new (claims: Record<string, unknown>, opts: { ctx: KoaContext }) => IdTokenInstance;
+    readonly RefreshToken: {
+      new (props: Record<string, unknown>): TokenInstance;
+      find(value: string, opts?: { ignoreExpiration?: boolean }): Promise<RefreshTokenInstance | undefined>;
+    };
+    readonly Client: { find(id: string): Promise<ClientInstance | undefined> };
+    readonly IdToken: new (claims: Record<string, unknown>, opts: { ctx?: KoaContext; client?: ClientInstance }) => IdTokenInstance;
     readonly ResourceServer: new (identifier: string, info: Record<string, unknown>) => unknown;
     readonly Session: { get(ctx: KoaContext): Promise<{ accountId?: string; destroy(): Promise<void> }> };
   }

@@ -140,7 +140,7 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
 interface IssuedToken {
   kind?: string;
   gty?: string;
-  resourceServer?: { token_dialect?: TokenDialect };
+  resourceServer?: { jwt?: { tokenDialect?: TokenDialect } };
 }
 
 interface ScopedEntity {
@@ -166,7 +166,7 @@ function auth0AccessTokenShape(ctx: KoaContext | undefined, token: IssuedToken, 
   const apiScopes = typeof p['scope'] === 'string' ? p['scope'].split(' ').filter(Boolean) : [];
   const oidcScopes = byClient ? [] : oidcScopesOf(ctx);
   const iss = String(p['iss']);
-  const out = accessTokenJwt(token.resourceServer?.token_dialect ?? 'access_token', {
+  const out = accessTokenJwt(token.resourceServer?.jwt?.tokenDialect ?? 'access_token', {
     iss,
     sub: byClient ? clientSubject(clientId) : String(p['sub']),
     aud: byClient ? (p['aud'] as string) : userTokenAudience(String(p['aud']), iss, oidcScopes),

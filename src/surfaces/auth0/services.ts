@@ -99,7 +99,7 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
     apps: new KyselyApplicationRepository(storage, master),
     connections,
     users,
-    apis: new KyselyResourceServerRepository(storage),
+    apis: new KyselyResourceServerRepository(storage, master),
     tenant: new KyselyTenantRepository(storage, now),
     payloads,
     hasher,

@@ -19,6 +19,14 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** Who sent a token request, for the grants Cognate answers itself. */
+export interface Caller {
+  ip: string;
+  userAgent: string | undefined;
+  /** The browser origin, if any: such requests go through oidc-provider for its client-based CORS. */
+  origin: string | undefined;
+}
+
 const formDecode = (v: string): string => decodeURIComponent(v.replace(/\+/g, '%20'));
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type CryptoKey } from 'jose';
 import { userinfoAudience } from '../../core/oauth/access-token-claims.js';
 import { userClaims } from '../../core/identity/users.js';
 import { SCOPE_CLAIMS } from './account.js';
@@ -18,7 +19,8 @@ const JWT = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
  * /userinfo for a user's JWT access token to an API requested with `openid` (auth0-api.md §1.10,
  * §2.2): Auth0 gives such a token the issuer's /userinfo as a second audience, and server-side
  * SDKs call /userinfo with it. oidc-provider only knows its own opaque tokens, so these are
- * answered here: an RS256 signature by a tenant key, this issuer, the /userinfo audience, not
+ * answered here: an RS256 signature by a tenant key (or HS256 by the secret of the HS256 API the
+ * token is also for), this issuer, the /userinfo audience, not
  * expired, a user who exists and is not blocked; the claims of the token's scopes. Anything
  * else — opaque tokens, invalid tokens, a browser origin the client does not allow — returns
  * undefined and goes to oidc-provider, which answers (and refuses) as for any other token.
@@ -27,19 +29,12 @@ export async function userinfoForJwt(s: Auth0Services, req: IncomingMessage): Pr
   if (req.method !== 'GET' && req.method !== 'POST') return undefined;
   const token = JWT.exec(req.headers.authorization ?? '')?.[1];
   if (!token) return undefined;
-  let kid: string | undefined;
-  try {
-    const header = decodeProtectedHeader(token);
-    kid = header.alg === 'RS256' && typeof header.kid === 'string' ? header.kid : undefined;
-  } catch {
-    return undefined;
-  }
-  const key = kid ? await s.signingKeys.verificationKey(kid) : undefined;
+  const key = await verificationKeyOf(s, token);
   if (!key) return undefined;
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(token, key, {
-      algorithms: ['RS256'],
+    ({ payload: claims } = await jwtVerify(token, key.key, {
+      algorithms: [key.alg],
       issuer: s.issuer(),
       audience: userinfoAudience(s.issuer()),
       currentDate: new Date(s.ctx.clock.now()),
@@ -67,4 +62,29 @@ export async function userinfoForJwt(s: Auth0Services, req: IncomingMessage): Pr
     for (const name of names as readonly string[]) if (all[name] !== undefined) body[name] = all[name];
   }
   return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', vary: 'Origin', ...cors }, body };
+}
+
+/**
+ * What may have signed the token: the tenant key its RS256 header names, or for HS256 the
+ * signing secret of the API among its audiences (an HS256 API; §2.2). Undefined otherwise.
+ */
+async function verificationKeyOf(s: Auth0Services, token: string): Promise<{ alg: 'RS256' | 'HS256'; key: KeyObject | CryptoKey } | undefined> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let aud: unknown;
+  try {
+    header = decodeProtectedHeader(token);
+    ({ aud } = decodeJwt(token));
+  } catch {
+    return undefined;
+  }
+  if (header.alg === 'RS256' && typeof header.kid === 'string') {
+    const key = await s.signingKeys.verificationKey(header.kid);
+    return key && { alg: 'RS256', key };
+  }
+  if (header.alg !== 'HS256') return undefined;
+  const apiAudience = Array.isArray(aud) ? aud.find((a): a is string => typeof a === 'string' && a !== userinfoAudience(s.issuer())) : undefined;
+  const api = apiAudience === undefined ? undefined : await s.apis.findByIdentifier(apiAudience);
+  // Not hs256SecretOf: an HS256 API whose secret does not open refuses the token, it is no fault here.
+  const secret = api?.signing_alg === 'HS256' && !api.is_system ? api.signing_secret : undefined;
+  return secret === undefined ? undefined : { alg: 'HS256', key: createSecretKey(Buffer.from(secret, 'utf8')) };
 }

@@ -57,7 +57,7 @@ export function createMgmt(ctx: AppContext, s: Auth0Services): Mgmt {
     userSearch: new KyselyUserSearch(storage),
     apps,
     connections: new KyselyConnectionRepository(storage),
-    apis: new KyselyResourceServerRepository(storage),
+    apis: new KyselyResourceServerRepository(storage, master),
     failures: new KyselyFailureCounter(storage),
     logs: new KyselyLogRepository(storage),
     keyAdmin: new KyselySigningKeyAdmin(storage),

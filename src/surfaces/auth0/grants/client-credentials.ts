@@ -1,27 +1,17 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { accessTokenJwt, clientSubject } from '../../../core/oauth/access-token-claims.js';
-import { GRANT, type ApplicationWithSecret } from '../../../core/oauth/applications.js';
+import { GRANT } from '../../../core/oauth/applications.js';
 import { accessTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logExchange } from '../../management/auth0-log-hooks.js';
 import { AUDIENCE_ERRORS, oauthError, type OAuthErrorReply } from '../errors.js';
-import type { Rs256Signer } from '../jwt-signer.js';
+import { signAccessToken, type Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
-import { singleValued, type TokenRequest } from '../token-request.js';
+import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
+import { authenticatedFor } from './client-auth.js';
 
 /** What the client credentials grant answers: a token, or an Auth0 error. */
 export type ClientCredentialsReply = { status: 200; body: Record<string, unknown> } | OAuthErrorReply;
 
-export interface Caller {
-  ip: string;
-  userAgent: string | undefined;
-  /** The browser origin, if any: such requests go through oidc-provider for its client-based CORS. */
-  origin: string | undefined;
-}
-
-const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
-
-/** Constant-time secret check (equal-length digests: neither length nor prefix leaks). */
-const secretMatches = (stored: string, given: string): boolean => timingSafeEqual(digest(stored), digest(given));
 
 /**
  * The client credentials grant (auth0-api.md §1.4, §2.2), answered by Cognate itself rather than
@@ -37,7 +27,7 @@ export async function clientCredentialsGrant(s: Auth0Services, signer: Rs256Sign
   const secret = p.get('client_secret');
   if (!clientId || !secret || caller.origin !== undefined || p.has('client_assertion') || !singleValued(p)) return undefined;
   const found = await s.apps.find(clientId);
-  if (!authenticated(found, secret)) return undefined;
+  if (!authenticatedFor(found, secret, GRANT.clientCredentials, false)) return undefined;
   const app = found.app;
 
   const fail = (reply: OAuthErrorReply, audience: string | undefined): OAuthErrorReply => {
@@ -71,14 +61,7 @@ export async function clientCredentialsGrant(s: Auth0Services, signer: Rs256Sign
     jti: randomUUID(),
     permissions: scopes,
   });
-  const accessToken = signer.sign(jwt.typ, jwt.payload);
+  const accessToken = signAccessToken(signer, api, jwt);
   logExchange(s, 'client_credentials', { clientId, clientName: app.name, ip: caller.ip, userAgent: caller.userAgent, audience, scope: scope || undefined });
   return { status: 200, body: { access_token: accessToken, expires_in: expiresIn, ...(scope ? { scope } : {}), token_type: 'Bearer' } };
-}
-
-/** A confidential client allowed the grant, whose secret is `given`. */
-function authenticated(found: ApplicationWithSecret | undefined, given: string): found is ApplicationWithSecret {
-  if (!found || found.secret === null || found.app.token_endpoint_auth_method === 'none') return false;
-  if (!found.app.grant_types.includes(GRANT.clientCredentials)) return false;
-  return secretMatches(found.secret, given);
 }

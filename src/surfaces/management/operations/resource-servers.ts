@@ -1,11 +1,23 @@
-import { buildResourceServer, type ResourceServer } from '../../../core/oauth/resource-servers.js';
+import { buildResourceServer, newSigningSecret, SIGNING_SECRET_MIN, type ResourceServer } from '../../../core/oauth/resource-servers.js';
 import type { Mgmt } from '../context.js';
 import { badPayload, badRequest, conflict, notFound } from '../errors.js';
 import type { Operation } from '../router.js';
 import { compact, objectBody, optBool, optInt, optStr, pagedList, projection, qStr, type Json } from '../shapes.js';
 
-const MUTABLE = ['name', 'scopes', 'signing_alg', 'allow_offline_access', 'token_lifetime', 'token_lifetime_for_web', 'skip_consent_for_verifiable_first_party_clients', 'enforce_policies', 'token_dialect'];
+const MUTABLE = ['name', 'scopes', 'signing_alg', 'signing_secret', 'allow_offline_access', 'token_lifetime', 'token_lifetime_for_web', 'skip_consent_for_verifiable_first_party_clients', 'enforce_policies', 'token_dialect'];
 const DIALECTS = ['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const;
+/** Auth0's SigningAlgorithmEnum; Cognate signs access tokens with the first two only. */
+const ALGS = ['HS256', 'RS256', 'RS512', 'PS256'] as const;
+const SUPPORTED_ALGS: readonly string[] = ['HS256', 'RS256'] satisfies ResourceServer['signing_alg'][];
+
+function signingAlgOf(o: Json): ResourceServer['signing_alg'] | undefined {
+  const alg = optStr(o, 'signing_alg');
+  if (alg === undefined) return undefined;
+  if (!(ALGS as readonly string[]).includes(alg)) throw badPayload(`No enum match for: "${alg.slice(0, 40)}"`, 'signing_alg');
+  // RS512 and PS256 (an Auth0 add-on) would need keys of their own in the tenant's key set.
+  if (!SUPPORTED_ALGS.includes(alg)) throw badPayload(`signing_alg ${alg} is not supported (HS256 or RS256)`, 'signing_alg');
+  return alg as ResourceServer['signing_alg'];
+}
 
 function scopesOf(o: Json): ResourceServer['scopes'] | undefined {
   const v = o['scopes'];
@@ -27,9 +39,10 @@ function apply(server: ResourceServer, o: Json, now: number): ResourceServer {
   const next = { ...server, updated_at: now };
   next.name = optStr(o, 'name', { min: 1, max: 200, pattern: /^[^<>]+$/ }) ?? next.name;
   next.scopes = scopesOf(o) ?? next.scopes;
-  const alg = optStr(o, 'signing_alg');
-  // HS256 APIs need a signing secret and HS256 access tokens, which Cognate does not issue.
-  if (alg !== undefined && alg !== 'RS256') throw badPayload(`signing_alg ${alg.slice(0, 10)} is not supported (RS256 only)`, 'signing_alg');
+  next.signing_alg = signingAlgOf(o) ?? next.signing_alg;
+  // Auth0: at least 16 characters, no other rule (the bound above it is ours). Every custom API
+  // has one, HS256 or not; one stored before secrets existed gets it here if not at start.
+  next.signing_secret = optStr(o, 'signing_secret', { min: SIGNING_SECRET_MIN, max: 1024 }) ?? next.signing_secret ?? newSigningSecret();
   next.allow_offline_access = optBool(o, 'allow_offline_access') ?? next.allow_offline_access;
   next.token_lifetime = optInt(o, 'token_lifetime', 1, 2_592_000) ?? next.token_lifetime;
   next.token_lifetime_for_web = optInt(o, 'token_lifetime_for_web', 1, 2_592_000) ?? next.token_lifetime_for_web;

@@ -1,0 +1,143 @@
+/**
+ * Non-rotating refresh-token grants are answered outside oidc-provider's Koa stack, with its
+ * models (src/surfaces/auth0/grants/refresh-token.ts). Differential: the same refresh token
+ * redeemed by the native path (called directly, and through the server) and by oidc-provider's
+ * own handler (a request with `scope`, which the native path declines) gives the same answer —
+ * response members, ID token header and claims, a working /userinfo token — and everything
+ * unusual or wrong is declined, to be answered by oidc-provider as before.
+ */
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import type Provider from 'oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRANT } from '../../src/core/oauth/applications.js';
+import { refreshTokenGrant } from '../../src/surfaces/auth0/grants/refresh-token.js';
+import { buildProvider } from '../../src/surfaces/auth0/provider.js';
+import { createAuth0Services, type Auth0Services } from '../../src/surfaces/auth0/services.js';
+import { CONNECTION, PASSWORD, REALM, startMgmtServer, type MgmtServer } from './management-fixture.js';
+
+let t: MgmtServer;
+let s: Auth0Services;
+let provider: Provider;
+const tag = Date.now().toString(36);
+const email = `refresh.${tag}@example.test`;
+const caller = { ip: '127.0.0.1', userAgent: 'refresh-native-test', origin: undefined };
+
+interface App {
+  clientId: string;
+  clientSecret: string;
+}
+
+const form = (body: Record<string, string>): Promise<Response> =>
+  t.fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+
+async function createApp(extra: Record<string, unknown> = {}): Promise<App> {
+  const app = await t.client().clients.create({ name: `refresh-${tag}-${Math.random().toString(36).slice(2, 6)}`, app_type: 'regular_web', grant_types: [REALM, 'refresh_token'], ...extra });
+  return { clientId: app.client_id ?? '', clientSecret: app.client_secret ?? '' };
+}
+
+async function refreshTokenOf(app: App, scope = 'openid profile email offline_access'): Promise<string> {
+  const res = await form({ grant_type: REALM, client_id: app.clientId, client_secret: app.clientSecret, username: email, password: PASSWORD, realm: CONNECTION, scope });
+  const body = (await res.json()) as { refresh_token?: string };
+  if (!body.refresh_token) throw new Error(`no refresh token: ${JSON.stringify(body)}`);
+  return body.refresh_token;
+}
+
+const direct = (app: App, refreshToken: string, extra: Record<string, string> = {}) =>
+  refreshTokenGrant(s, provider, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken, ...extra }), headers: {} }, caller);
+
+const withoutTimes = (claims: Record<string, unknown>): Record<string, unknown> => {
+  const { iat: _iat, exp: _exp, ...rest } = claims;
+  return rest;
+};
+
+beforeAll(async () => {
+  t = await startMgmtServer();
+  await t.client().users.create({ connection: CONNECTION, email, password: PASSWORD, name: 'Refresh Person', nickname: 'refresh' });
+  // A second provider on the server's storage, as another worker of the same deployment has.
+  s = createAuth0Services(t.server.context);
+  provider = (await buildProvider(s)).provider;
+});
+afterAll(async () => t?.close());
+
+describe('native refresh-token grant', () => {
+  it('answers as oidc-provider’s own handler does: members, ID token header and claims, a working /userinfo token', async () => {
+    const app = await createApp();
+    const rt = await refreshTokenOf(app);
+    const native = await direct(app, rt);
+    expect(native?.status).toBe(200);
+    const viaServer = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: rt });
+    const viaProvider = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: rt, scope: 'openid profile email offline_access' });
+    const bodies = [native?.body ?? {}, (await viaServer.json()) as Record<string, unknown>, (await viaProvider.json()) as Record<string, unknown>];
+    for (const body of bodies) {
+      expect(Object.keys(body)).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
+      expect(body).toMatchObject({ expires_in: 86400, refresh_token: rt, scope: 'openid profile email offline_access', token_type: 'Bearer' });
+    }
+    const [mine, server, theirs] = bodies.map((b) => String(b['id_token']));
+    expect(decodeProtectedHeader(mine ?? '')).toEqual(decodeProtectedHeader(theirs ?? ''));
+    expect(withoutTimes(decodeJwt(mine ?? ''))).toEqual(withoutTimes(decodeJwt(theirs ?? '')));
+    expect(withoutTimes(decodeJwt(server ?? ''))).toEqual(withoutTimes(decodeJwt(theirs ?? '')));
+    expect(decodeJwt(mine ?? '')).toMatchObject({ iss: t.issuer, aud: app.clientId, email, name: 'Refresh Person' });
+    expect(decodeJwt(mine ?? '')).not.toHaveProperty('nonce');
+    const info = await Promise.all(
+      bodies.map(async (b) => (await t.fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${String(b['access_token'])}` } })).json()),
+    );
+    expect(info[0]).toMatchObject({ email, name: 'Refresh Person' });
+    expect(info[1]).toEqual(info[0]);
+    expect(info[2]).toEqual(info[0]);
+  });
+
+  it('signs HS256 ID tokens with the client secret for an HS256 application', async () => {
+    const app = await createApp({ jwt_configuration: { alg: 'HS256' } });
+    const native = await direct(app, await refreshTokenOf(app));
+    const idToken = String(native?.body['id_token']);
+    expect(decodeProtectedHeader(idToken).alg).toBe('HS256');
+    await expect(jwtVerify(idToken, new TextEncoder().encode(app.clientSecret), { issuer: t.issuer, audience: app.clientId })).resolves.toBeTruthy();
+  });
+
+  it('declines what it does not own; oidc-provider answers those as before', async () => {
+    const app = await createApp();
+    const rt = await refreshTokenOf(app);
+    expect(await direct(app, rt, { scope: 'openid' })).toBeUndefined();
+    expect(await direct(app, `${rt}x`)).toBeUndefined();
+    expect(await direct({ ...app, clientSecret: 'wrong' }, rt)).toBeUndefined();
+    const other = await createApp();
+    expect(await direct(other, rt)).toBeUndefined(); // another client's token
+    const rotating = await createApp({ refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring' } });
+    expect(await direct(rotating, await refreshTokenOf(rotating))).toBeUndefined();
+
+    const unknown = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: `${rt}x` });
+    expect([unknown.status, await unknown.json()]).toEqual([403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' }]);
+
+    const revoked = await refreshTokenOf(app);
+    const revocation = await t.fetch(`${t.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, token: revoked }).toString(),
+    });
+    expect(revocation.status).toBe(200);
+    expect(await direct(app, revoked)).toBeUndefined();
+    expect((await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: revoked })).status).toBe(403);
+  });
+
+  it('a blocked user’s refresh token is declined, and works again once unblocked', async () => {
+    const app = await createApp();
+    const rt = await refreshTokenOf(app);
+    const user = (await t.client().users.listUsersByEmail({ email }))[0];
+    await t.client().users.update(user?.user_id ?? '', { blocked: true });
+    try {
+      expect(await direct(app, rt)).toBeUndefined();
+      expect((await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: rt })).status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await t.client().users.update(user?.user_id ?? '', { blocked: false });
+    }
+    expect((await direct(app, rt))?.status).toBe(200);
+  });
+
+  it('logs sertft for a native refresh', async () => {
+    const app = await createApp();
+    await direct(app, await refreshTokenOf(app));
+    await new Promise((r) => setTimeout(r, 300)); // the log sink writes in batches
+    const logs = (await t.client().logs.list({ per_page: 100, sort: 'date:-1' })).data as unknown as Record<string, unknown>[];
+    expect(logs.find((l) => l['type'] === 'sertft' && l['client_id'] === app.clientId)).toMatchObject({ user_agent: 'refresh-native-test', scope: 'openid profile email offline_access' });
+  });
+});
