@@ -114,34 +114,20 @@ export async function syncReadOn(server: BenchServer, ceiling: CryptoCeiling, ar
     recordsPerResponse: RECORDS,
     distinctSignedRequests: pool.length,
     wrongRecordCount: wrongCount,
-    sigv4KeyDerivationsPerSecOneCore: ceiling.sigv4KeyDerivationsPerSec,
-    hmacSha256PerSecOneCore: ceiling.hmacSha256PerSec,
-    loadAverageAtStart: Number(loadAtStart),
-    loadAverageBefore: Number(loadBefore),
-    loadAverageAfter: Number(loadAfter),
+    ...machineMetrics(ceiling, loadAtStart, loadBefore, loadAfter),
   };
   const summary = [
     `- ListRecords/s (lastSyncCount 0, maxResults 1024 → all ${RECORDS} records; ${IDENTITIES} guest identities, 32 connections, 2 workers, SQLite): **${r.requestsPerSec}**`,
     `- latency: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; non-2xx ${r.non2xx}, errors ${r.errors}; statuses ${fmtStatuses(statuses)}; spot-checked responses without ${RECORDS} records: ${wrongCount}`,
     `- signing: ${pool.length} distinct requests pre-signed with @smithy/signature-v4 before the run (${signMs} ms), cycled during it; load generator on the same machine`,
     ...ceilingLines(ceiling, r.requestsPerSec),
-    `- load average (1 min): ${loadAtStart} before set-up (the machine without this bench), ${loadBefore} / ${loadAfter} before / after the measured run (which count this bench's own server and load generator)`,
+    loadLine(loadAtStart, loadBefore, loadAfter),
     `- aim: ≥ 3,000 reads/s on 2 cores, p99 < 50 ms — ${aim(r.requestsPerSec >= 3000 && r.p99Ms < 50)}`,
   ].join('\n');
   return { name: 'sync-read', summary, metrics };
 }
 
-export const syncRead: Scenario = {
-  name: 'sync-read',
-  async run(ceiling: CryptoCeiling): Promise<ScenarioResult> {
-    const server = await startBenchServer({ workers: 2 });
-    try {
-      return await syncReadOn(server, ceiling);
-    } finally {
-      await server.stop();
-    }
-  },
-};
+export const syncRead = onBenchServer('sync-read', syncReadOn);
 
 /** One dataset's state as only its current lessee changes it. */
 interface Lane {
@@ -331,11 +317,7 @@ export async function syncWriteOn(server: BenchServer, ceiling: CryptoCeiling, a
     errors: r.errors,
     conflicts: writeStatuses['409'] ?? 0,
     identities: IDENTITIES,
-    sigv4KeyDerivationsPerSecOneCore: ceiling.sigv4KeyDerivationsPerSec,
-    hmacSha256PerSecOneCore: ceiling.hmacSha256PerSec,
-    loadAverageAtStart: Number(loadAtStart),
-    loadAverageBefore: Number(loadBefore),
-    loadAverageAfter: Number(loadAfter),
+    ...machineMetrics(ceiling, loadAtStart, loadBefore, loadAfter),
   };
   const summary = [
     `- UpdateRecords/s (one record replaced per call, each after a ListRecords at the dataset's current count for its SyncSessionToken; ${IDENTITIES} datasets of ${RECORDS} records, 32 connections, 2 workers, SQLite): **${writesPerSec}** (200s only), plus ${listsPerSec} ListRecords/s`,
@@ -343,20 +325,37 @@ export async function syncWriteOn(server: BenchServer, ceiling: CryptoCeiling, a
     `- UpdateRecords statuses ${fmtStatuses(writeStatuses)}; ListRecords statuses ${fmtStatuses(listStatuses)}; non-2xx ${r.non2xx}, errors ${r.errors}; loop anomalies ${fmtStatuses(problems)}`,
     `- signing: @smithy/signature-v4 with each identity's own credentials; UpdateRecords signed in the run right after the ListRecords whose token it carries, ListRecords pre-signed for the next ${LISTS_AHEAD} counts of each dataset before the run (${signMs} ms; ${lateLists} signed in the run once those ran out)`,
     ...ceilingLines(ceiling, r.requestsPerSec),
-    `- load average (1 min): ${loadAtStart} before set-up (the machine without this bench), ${loadBefore} / ${loadAfter} before / after the measured run (which count this bench's own server and load generator)`,
+    loadLine(loadAtStart, loadBefore, loadAfter),
     `- aim: ≥ 1,000 writes/s on 2 cores, p99 < 50 ms — ${aim(writesPerSec >= 1000 && wl.p99 < 50 && r.p99Ms < 50)} (UpdateRecords p99 and all requests' p99)`,
   ].join('\n');
   return { name: 'sync-write', summary, metrics };
 }
 
-export const syncWrite: Scenario = {
-  name: 'sync-write',
-  async run(ceiling: CryptoCeiling): Promise<ScenarioResult> {
-    const server = await startBenchServer({ workers: 2 });
-    try {
-      return await syncWriteOn(server, ceiling);
-    } finally {
-      await server.stop();
-    }
-  },
-};
+export const syncWrite = onBenchServer('sync-write', syncWriteOn);
+
+/** A scenario run against its own fresh 2-worker bench server. */
+function onBenchServer(name: string, on: (server: BenchServer, ceiling: CryptoCeiling) => Promise<ScenarioResult>): Scenario {
+  return {
+    name,
+    async run(ceiling: CryptoCeiling): Promise<ScenarioResult> {
+      const server = await startBenchServer({ workers: 2 });
+      try {
+        return await on(server, ceiling);
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+/** The SigV4 ceiling and the machine's load around a run, as metrics. */
+const machineMetrics = (ceiling: CryptoCeiling, atStart: string, before: string, after: string): Record<string, number> => ({
+  sigv4KeyDerivationsPerSecOneCore: ceiling.sigv4KeyDerivationsPerSec,
+  hmacSha256PerSecOneCore: ceiling.hmacSha256PerSec,
+  loadAverageAtStart: Number(atStart),
+  loadAverageBefore: Number(before),
+  loadAverageAfter: Number(after),
+});
+
+const loadLine = (atStart: string, before: string, after: string): string =>
+  `- load average (1 min): ${atStart} before set-up (the machine without this bench), ${before} / ${after} before / after the measured run (which count this bench's own server and load generator)`;
