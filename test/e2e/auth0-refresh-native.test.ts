@@ -3,14 +3,17 @@
  * models (src/surfaces/auth0/grants/refresh-token.ts). Differential: the same refresh token
  * redeemed by the native path (called directly, and through the server) and by oidc-provider's
  * own handler (a request with `scope`, which the native path declines) gives the same answer —
- * response members, ID token header and claims, a working /userinfo token — and everything
- * unusual or wrong is declined, to be answered by oidc-provider as before.
+ * response members, ID token header and claims, a /userinfo token giving the same claims (the
+ * native one sealed, Auth0's kind, not stored) — and everything unusual or wrong is declined,
+ * to be answered by oidc-provider as before.
  */
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { compactDecrypt, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { sql } from 'kysely';
 import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRANT } from '../../src/core/oauth/applications.js';
 import { refreshTokenGrant } from '../../src/surfaces/auth0/grants/refresh-token.js';
+import type { Rs256Signer } from '../../src/surfaces/auth0/jwt-signer.js';
 import { buildProvider } from '../../src/surfaces/auth0/provider.js';
 import { createAuth0Services, type Auth0Services } from '../../src/surfaces/auth0/services.js';
 import { CONNECTION, PASSWORD, REALM, startMgmtServer, type MgmtServer } from './management-fixture.js';
@@ -18,6 +21,7 @@ import { CONNECTION, PASSWORD, REALM, startMgmtServer, type MgmtServer } from '.
 let t: MgmtServer;
 let s: Auth0Services;
 let provider: Provider;
+let signer: Rs256Signer;
 const tag = Date.now().toString(36);
 const email = `refresh.${tag}@example.test`;
 const caller = { ip: '127.0.0.1', userAgent: 'refresh-native-test', origin: undefined };
@@ -43,7 +47,7 @@ async function refreshTokenOf(app: App, scope = 'openid profile email offline_ac
 }
 
 const direct = (app: App, refreshToken: string, extra: Record<string, string> = {}) =>
-  refreshTokenGrant(s, provider, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken, ...extra }), headers: {} }, caller);
+  refreshTokenGrant(s, provider, signer, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken, ...extra }), headers: {} }, caller);
 
 const withoutTimes = (claims: Record<string, unknown>): Record<string, unknown> => {
   const { iat: _iat, exp: _exp, ...rest } = claims;
@@ -55,7 +59,7 @@ beforeAll(async () => {
   await t.client().users.create({ connection: CONNECTION, email, password: PASSWORD, name: 'Refresh Person', nickname: 'refresh' });
   // A second provider on the server's storage, as another worker of the same deployment has.
   s = createAuth0Services(t.server.context);
-  provider = (await buildProvider(s)).provider;
+  ({ provider, signer } = await buildProvider(s));
 });
 afterAll(async () => t?.close());
 
@@ -84,6 +88,47 @@ describe('native refresh-token grant', () => {
     expect(info[0]).toMatchObject({ email, name: 'Refresh Person' });
     expect(info[1]).toEqual(info[0]);
     expect(info[2]).toEqual(info[0]);
+  });
+
+  it('issues Auth0’s sealed /userinfo token (JWE dir/A256GCM) and stores nothing for it', async () => {
+    const app = await createApp();
+    const rt = await refreshTokenOf(app);
+    const stored = async (): Promise<number> =>
+      Number((await sql<{ n: number }>`select count(*) as n from auth0_oidc_payloads where model = 'AccessToken'`.execute(t.server.context.storage.db)).rows[0]?.n);
+    const before = await stored();
+    const native = await direct(app, rt);
+    const token = String(native?.body['access_token']);
+    expect(token.split('.')).toHaveLength(5);
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'dir', enc: 'A256GCM', iss: t.issuer });
+    // A standard JWE: jose opens it with the key-ring key it was sealed with.
+    const [key] = await t.server.context.keyRing.keys('auth0-userinfo-tokens');
+    const opened = JSON.parse(new TextDecoder().decode((await compactDecrypt(token, key?.key ?? new Uint8Array(32))).plaintext)) as Record<string, unknown>;
+    expect(opened).toMatchObject({ iss: t.issuer, azp: app.clientId, scope: 'openid profile email offline_access', sub: expect.stringMatching(/^auth0\|/) });
+    expect(Number(opened['exp']) - Number(opened['iat'])).toBe(86400);
+    expect(await stored()).toBe(before);
+
+    const userinfo = (bearer: string): Promise<Response> => t.fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${bearer}` } });
+    expect((await userinfo(token)).status).toBe(200);
+    const parts = token.split('.');
+    const flipped = parts.map((p, i) => (i === 3 ? `${p.slice(0, -2)}${p.endsWith('AA') ? 'BA' : 'AA'}` : p)).join('.');
+    for (const bad of [flipped, token.replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', iss: 'https://evil.example.test/' })).toString('base64url'))]) {
+      const res = await userinfo(bad);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+    }
+    t.clock.offset += 86_400_000 + 1_000;
+    try {
+      expect((await userinfo(token)).status).toBe(401);
+    } finally {
+      t.clock.offset -= 86_400_000 + 1_000;
+    }
+    const user = (await t.client().users.listUsersByEmail({ email }))[0];
+    await t.client().users.update(user?.user_id ?? '', { blocked: true });
+    try {
+      expect((await userinfo(token)).status).toBe(401);
+    } finally {
+      await t.client().users.update(user?.user_id ?? '', { blocked: false });
+    }
   });
 
   it('signs HS256 ID tokens with the client secret for an HS256 application', async () => {

@@ -18,9 +18,11 @@ export class Rs256Signer {
     this.#key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
   }
 
-  sign(typ: string, payload: Record<string, unknown>): string {
-    let header = this.#headers.get(typ);
-    if (!header) this.#headers.set(typ, (header = Buffer.from(JSON.stringify({ alg: 'RS256', typ, kid: this.kid })).toString('base64url')));
+  /** A JWT with header `{alg, typ, kid}`; without `typ` (ID tokens, as oidc-provider writes them) `{alg, kid}`. */
+  sign(typ: string | undefined, payload: Record<string, unknown>): string {
+    const name = typ ?? '';
+    let header = this.#headers.get(name);
+    if (!header) this.#headers.set(name, (header = Buffer.from(JSON.stringify({ alg: 'RS256', typ, kid: this.kid })).toString('base64url')));
     const input = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     return `${input}.${sign('sha256', Buffer.from(input), this.#key).toString('base64url')}`;
   }

@@ -7,7 +7,7 @@ import { loadSigningJwks } from './keys.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
-import { userinfoForJwt } from './userinfo.js';
+import { userinfoForOwnTokens } from './userinfo.js';
 import { asFormRequest, BodyTooLarge, readTokenRequest, type TokenRequest } from './token-request.js';
 import { auth0PathErrors } from './http.js';
 import type { Auth0Services } from './services.js';
@@ -106,7 +106,7 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       imposeIssuerOrigin(req.raw, s.issuer());
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
       if (path === '/userinfo') {
-        const info = await userinfoForJwt(s, req.raw);
+        const info = await userinfoForOwnTokens(s, req.raw);
         if (info) return sendJson(reply.raw, info.status, info.body, info.headers);
       }
       let raw = req.raw;
@@ -119,7 +119,7 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
           if (answered) return sendJson(reply.raw, answered.status, answered.body);
           raw = asFormRequest(req.raw, await withGrantedScopes(s, request));
         } else if (path === '/oauth/token' && grantType === GRANT.refreshToken) {
-          const answered = await refreshTokenGrant(s, built.provider, request, caller);
+          const answered = await refreshTokenGrant(s, built.provider, built.signer, request, caller);
           if (answered) return sendJson(reply.raw, answered.status, answered.body);
           raw = asFormRequest(req.raw, request);
         } else raw = asFormRequest(req.raw, request);

@@ -110,6 +110,8 @@ declare module 'oidc-provider' {
 
   export interface IdTokenInstance {
     scope: string;
+    /** The claims `issue` signs, before it adds aud, exp, iat, iss and sub. */
+    payload(): Promise<Record<string, unknown>>;
     mask: Record<string, unknown>;
     rejected: string[];
     set(key: string, value: unknown): void;

@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader, jwtVerify, type CryptoKey } from 'jos
 import { userinfoAudience } from '../../core/oauth/access-token-claims.js';
 import { userClaims } from '../../core/identity/users.js';
 import { SCOPE_CLAIMS } from './account.js';
+import { openUserinfoToken } from './userinfo-tokens.js';
 import { corsOrigins } from './client-metadata.js';
 import type { Auth0Services } from './services.js';
 
@@ -13,36 +14,34 @@ export interface UserinfoReply {
   body: Record<string, unknown>;
 }
 
-const JWT = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Compact JWE with `alg: dir`: an empty encrypted-key segment. */
+const JWE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * /userinfo for a user's JWT access token to an API requested with `openid` (auth0-api.md §1.10,
- * §2.2): Auth0 gives such a token the issuer's /userinfo as a second audience, and server-side
- * SDKs call /userinfo with it. oidc-provider only knows its own opaque tokens, so these are
- * answered here: an RS256 signature by a tenant key (or HS256 by the secret of the HS256 API the
- * token is also for), this issuer, the /userinfo audience, not
- * expired, a user who exists and is not blocked; the claims of the token's scopes. Anything
- * else — opaque tokens, invalid tokens, a browser origin the client does not allow — returns
- * undefined and goes to oidc-provider, which answers (and refuses) as for any other token.
+ * /userinfo for the access tokens Cognate issues itself (auth0-api.md §1.10, §2.2): sealed
+ * /userinfo-only tokens (userinfo-tokens.ts), and a user's JWT access token to an API requested
+ * with `openid` — Auth0 gives such a token the issuer's /userinfo as a second audience, and
+ * server-side SDKs call /userinfo with it. oidc-provider knows only its own opaque tokens, so
+ * these are answered here. A JWT needs an RS256 signature by a tenant key (or HS256 by the
+ * secret of the HS256 API it is also for), this issuer, the /userinfo audience and no expiry;
+ * either kind needs a user who exists and is not blocked; the answer is the claims of the
+ * token's scopes. Anything else — oidc-provider's opaque tokens, invalid tokens, a browser origin
+ * the client does not allow — returns undefined and goes to oidc-provider, which answers (and
+ * refuses) as for any other token.
  */
-export async function userinfoForJwt(s: Auth0Services, req: IncomingMessage): Promise<UserinfoReply | undefined> {
+export async function userinfoForOwnTokens(s: Auth0Services, req: IncomingMessage): Promise<UserinfoReply | undefined> {
   if (req.method !== 'GET' && req.method !== 'POST') return undefined;
-  const token = JWT.exec(req.headers.authorization ?? '')?.[1];
-  if (!token) return undefined;
-  const key = await verificationKeyOf(s, token);
-  if (!key) return undefined;
-  let claims: Record<string, unknown>;
-  try {
-    ({ payload: claims } = await jwtVerify(token, key.key, {
-      algorithms: [key.alg],
-      issuer: s.issuer(),
-      audience: userinfoAudience(s.issuer()),
-      currentDate: new Date(s.ctx.clock.now()),
-      requiredClaims: ['sub', 'exp'],
-    }));
-  } catch {
-    return undefined;
-  }
+  const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
+  if (!bearer) return undefined;
+  const claims: Readonly<Record<string, unknown>> | undefined = JWE.test(bearer)
+    ? { ...(await openUserinfoToken(s, bearer)) }
+    : JWT.test(bearer)
+      ? await verifiedApiToken(s, bearer)
+      : undefined;
+  if (claims && !('sub' in claims)) return undefined;
+  if (!claims) return undefined;
   const clientId = typeof claims['azp'] === 'string' ? claims['azp'] : typeof claims['client_id'] === 'string' ? claims['client_id'] : undefined;
   const origin = req.headers.origin;
   let cors: Record<string, string> = {};
@@ -87,4 +86,22 @@ async function verificationKeyOf(s: Auth0Services, token: string): Promise<{ alg
   // Not hs256SecretOf: an HS256 API whose secret does not open refuses the token, it is no fault here.
   const secret = api?.signing_alg === 'HS256' && !api.is_system ? api.signing_secret : undefined;
   return secret === undefined ? undefined : { alg: 'HS256', key: createSecretKey(Buffer.from(secret, 'utf8')) };
+}
+
+/** A user's JWT access token to an API, with /userinfo as second audience: its verified claims. */
+async function verifiedApiToken(s: Auth0Services, token: string): Promise<Record<string, unknown> | undefined> {
+  const key = await verificationKeyOf(s, token);
+  if (!key) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, key.key, {
+      algorithms: [key.alg],
+      issuer: s.issuer(),
+      audience: userinfoAudience(s.issuer()),
+      currentDate: new Date(s.ctx.clock.now()),
+      requiredClaims: ['sub', 'exp'],
+    });
+    return payload;
+  } catch {
+    return undefined;
+  }
 }

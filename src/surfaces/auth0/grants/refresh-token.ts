@@ -1,8 +1,11 @@
 import type Provider from 'oidc-provider';
 import { GRANT } from '../../../core/oauth/applications.js';
+import { idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logExchange } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
+import type { Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
+import { sealUserinfoToken } from '../userinfo-tokens.js';
 import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { authenticatedFor } from './client-auth.js';
 
@@ -11,23 +14,20 @@ export interface RefreshReply {
   body: Record<string, unknown>;
 }
 
-/** oidc-provider's grant chain label of a token issued by a refresh (e.g. `password refresh_token`). */
-const refreshedGty = (gty: string | undefined): string => (gty && !gty.endsWith(GRANT.refreshToken) ? `${gty} ${GRANT.refreshToken}` : GRANT.refreshToken);
-
 /**
  * The refresh-token grant for non-rotating refresh tokens (auth0-api.md §1.4, §2.3), answered
  * outside oidc-provider's Koa stack — whose middleware costs more than the grant itself — but
- * with oidc-provider's own models, so every token is exactly the one its refresh_token handler
- * (lib/actions/grants/refresh_token.js) would issue: the stored refresh token, its grant and
- * account checked the same way, a new /userinfo access token saved through the same adapter, an
- * ID token issued by the same IdToken class (RS256 by the tenant key, or HS256 by the client
- * secret). It takes only the common case and returns `undefined` for everything else, which
+ * with oidc-provider's own models, so it decides as its refresh_token handler
+ * (lib/actions/grants/refresh_token.js) would: the stored refresh token, its grant and account
+ * checked the same way, the ID token issued by the same IdToken class (RS256 by the tenant key,
+ * or HS256 by the client secret). The /userinfo access token is Auth0's kind, sealed rather than
+ * stored (userinfo-tokens.ts): a refresh writes nothing. It takes only the common case and returns `undefined` for everything else, which
  * oidc-provider then answers and logs as before: rotating clients, a `scope` narrowing, API
  * (resource) tokens, DPoP or certificate-bound tokens, `claims`-requested tokens, browser
  * origins, unusual client authentication, and every failure (unknown, expired, revoked or
  * foreign tokens; a missing or blocked user; an expired grant).
  */
-export async function refreshTokenGrant(s: Auth0Services, provider: Provider, req: TokenRequest, caller: Caller): Promise<RefreshReply | undefined> {
+export async function refreshTokenGrant(s: Auth0Services, provider: Provider, signer: Rs256Signer, req: TokenRequest, caller: Caller): Promise<RefreshReply | undefined> {
   const p = req.params;
   const clientId = p.get('client_id');
   const value = p.get('refresh_token');
@@ -44,17 +44,9 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, re
   const account = user && accountOf(user);
   if (!account) return undefined;
 
-  const at = new provider.AccessToken({
-    accountId: rt.accountId,
-    client,
-    expiresWithSession: rt.expiresWithSession,
-    grantId: rt.grantId,
-    gty: refreshedGty(rt.gty),
-    sessionUid: rt.sessionUid,
-    sid: rt.sid,
-  });
-  at.scope = grant.getOIDCScopeFiltered(rt.scopes);
-  const accessToken = await at.save();
+  // The /userinfo access token is sealed, not stored: the grant writes nothing (userinfo-tokens.ts).
+  const atScope = grant.getOIDCScopeFiltered(rt.scopes);
+  const { token: accessToken, expiresIn } = await sealUserinfoToken(s, { sub: rt.accountId, azp: clientId, scope: atScope });
 
   let idToken: string | undefined;
   if (rt.scopes.has('openid')) {
@@ -64,15 +56,21 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, re
     token.mask = {};
     token.rejected = grant.getRejectedOIDCClaims();
     token.set('sid', rt.sid);
-    idToken = await token.issue({ use: 'idtoken' });
+    if (client['idTokenSignedResponseAlg'] === 'RS256') {
+      // The claims IdToken.issue would sign (its payload, plus what its JWT.sign adds), signed
+      // here with the same key through node:crypto: jose's WebCrypto dispatch costs more than the signature.
+      const iat = Math.floor(s.ctx.clock.now() / 1000);
+      const payload = await token.payload();
+      idToken = signer.sign(undefined, Object.assign(payload, { aud: clientId, exp: iat + idTokenLifetime(found.app), iat, iss: provider.issuer, sub: payload['sub'] }));
+    } else idToken = await token.issue({ use: 'idtoken' });
   }
-  const scope = rt.scope ? at.scope : at.scope || undefined;
+  const scope = rt.scope ? atScope : atScope || undefined;
   logExchange(s, 'refresh_token', { clientId, clientName: found.app.name, ip: caller.ip, userAgent: caller.userAgent, userId: rt.accountId, scope: scope || undefined });
   return {
     status: 200,
     body: {
       access_token: accessToken,
-      expires_in: at.expiration,
+      expires_in: expiresIn,
       ...(idToken ? { id_token: idToken } : {}),
       refresh_token: value,
       ...(scope !== undefined ? { scope } : {}),
