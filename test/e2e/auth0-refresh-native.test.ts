@@ -147,8 +147,7 @@ describe('native refresh-token grant', () => {
     expect(await direct({ ...app, clientSecret: 'wrong' }, rt)).toBeUndefined();
     const other = await createApp();
     expect(await direct(other, rt)).toBeUndefined(); // another client's token
-    const rotating = await createApp({ refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring' } });
-    expect(await direct(rotating, await refreshTokenOf(rotating))).toBeUndefined();
+    expect(await direct(app, rt, { resource: 'https://api.example.test/' })).toBeUndefined();
 
     const unknown = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: `${rt}x` });
     expect([unknown.status, await unknown.json()]).toEqual([403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' }]);
@@ -176,6 +175,57 @@ describe('native refresh-token grant', () => {
       await t.client().users.update(user?.user_id ?? '', { blocked: false });
     }
     expect((await direct(app, rt))?.status).toBe(200);
+  });
+
+  it('rotating tokens: a new token of the family each time, as oidc-provider issues; reuse is refused and revokes the family', async () => {
+    const rotating = { refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring' } };
+    const app = await createApp(rotating);
+    const first = await refreshTokenOf(app);
+    const native = await direct(app, first);
+    const second = String(native?.body['refresh_token']);
+    expect(second).not.toBe(first);
+    const theirs = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: await refreshTokenOf(app), scope: 'openid profile email offline_access' });
+    const theirBody = (await theirs.json()) as Record<string, unknown>;
+    expect(Object.keys(native?.body ?? {})).toEqual(Object.keys(theirBody));
+    expect(withoutTimes(decodeJwt(String(native?.body['id_token'])))).toEqual(withoutTimes(decodeJwt(String(theirBody['id_token']))));
+
+    const third = String((await direct(app, second))?.body['refresh_token']);
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(await direct(app, second)).toBeUndefined(); // already used: oidc-provider's to answer
+    const reuse = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: second });
+    expect([reuse.status, await reuse.json()]).toEqual([403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' }]);
+    expect((await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: third })).status).toBe(403); // family revoked
+  });
+
+  it('a rotated token reused within the client’s leeway is honoured once more, as Auth0 does', async () => {
+    const app = await createApp({ refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 30 } });
+    const first = await refreshTokenOf(app);
+    const second = String((await direct(app, first))?.body['refresh_token']);
+    const again = await direct(app, first);
+    expect(again?.status).toBe(200);
+    expect(again?.body['refresh_token']).not.toBe(second);
+  });
+
+  it('a browser origin the application allows gets CORS headers; any other origin is left to oidc-provider', async () => {
+    const spa = await t.client().clients.create({
+      name: `spa-${tag}`,
+      app_type: 'spa',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token', REALM],
+      callbacks: ['https://spa.example.test/cb'],
+      web_origins: ['https://spa.example.test'],
+    });
+    const app = { clientId: spa.client_id ?? '', clientSecret: '' };
+    const login = await form({ grant_type: REALM, client_id: app.clientId, username: email, password: PASSWORD, realm: CONNECTION, scope: 'openid offline_access' });
+    const rt = String(((await login.json()) as { refresh_token?: string }).refresh_token);
+    const params = (token: string) => new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, refresh_token: token });
+    const foreign = await refreshTokenGrant(s, provider, signer, { params: params(rt), headers: {} }, { ...caller, origin: 'https://evil.example.test' });
+    expect(foreign).toBeUndefined();
+    const allowed = await refreshTokenGrant(s, provider, signer, { params: params(rt), headers: {} }, { ...caller, origin: 'https://spa.example.test' });
+    expect(allowed?.headers).toMatchObject({ 'access-control-allow-origin': 'https://spa.example.test', vary: 'Origin' });
+    expect(allowed?.body['refresh_token']).not.toBe(rt); // SPAs rotate
+    const withSecret = await refreshTokenGrant(s, provider, signer, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: 'x', refresh_token: String(allowed?.body['refresh_token']) }), headers: {} }, caller);
+    expect(withSecret).toBeUndefined(); // a public client sends no secret
   });
 
   it('logs sertft for a native refresh', async () => {

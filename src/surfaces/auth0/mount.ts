@@ -120,7 +120,7 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
           raw = asFormRequest(req.raw, await withGrantedScopes(s, request));
         } else if (path === '/oauth/token' && grantType === GRANT.refreshToken) {
           const answered = await refreshTokenGrant(s, built.provider, built.signer, request, caller);
-          if (answered) return sendJson(reply.raw, answered.status, answered.body);
+          if (answered) return sendJson(reply.raw, answered.status, answered.body, answered.headers);
           raw = asFormRequest(req.raw, request);
         } else raw = asFormRequest(req.raw, request);
       }

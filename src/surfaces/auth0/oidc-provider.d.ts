@@ -106,6 +106,11 @@ declare module 'oidc-provider' {
     jkt?: string;
     'x5t#S256'?: string;
     readonly isExpired: boolean;
+    iiat?: number;
+    rotations?: number;
+    nonce?: string;
+    /** Marks it used (the adapter's consume: Auth0's reuse leeway applies). */
+    consume(): Promise<void>;
   }
 
   export interface IdTokenInstance {

@@ -3,6 +3,7 @@ import { GRANT } from '../../../core/oauth/applications.js';
 import { idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logExchange } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
+import { corsOrigins } from '../client-metadata.js';
 import type { Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
@@ -12,29 +13,36 @@ import { authenticatedFor } from './client-auth.js';
 export interface RefreshReply {
   status: 200;
   body: Record<string, unknown>;
+  headers: Record<string, string>;
 }
 
+/** oidc-provider's grant chain label of a token issued by a refresh (e.g. `password refresh_token`). */
+const refreshedGty = (gty: string | undefined): string => (gty && !gty.endsWith(GRANT.refreshToken) ? `${gty} ${GRANT.refreshToken}` : GRANT.refreshToken);
+
 /**
- * The refresh-token grant for non-rotating refresh tokens (auth0-api.md §1.4, §2.3), answered
+ * The refresh-token grant (auth0-api.md §1.4, §2.3), rotating or not, answered
  * outside oidc-provider's Koa stack — whose middleware costs more than the grant itself — but
  * with oidc-provider's own models, so it decides as its refresh_token handler
  * (lib/actions/grants/refresh_token.js) would: the stored refresh token, its grant and account
  * checked the same way, the ID token issued by the same IdToken class (RS256 by the tenant key,
  * or HS256 by the client secret). The /userinfo access token is Auth0's kind, sealed rather than
  * stored (userinfo-tokens.ts): a refresh writes nothing. It takes only the common case and returns `undefined` for everything else, which
- * oidc-provider then answers and logs as before: rotating clients, a `scope` narrowing, API
- * (resource) tokens, DPoP or certificate-bound tokens, `claims`-requested tokens, browser
- * origins, unusual client authentication, and every failure (unknown, expired, revoked or
- * foreign tokens; a missing or blocked user; an expired grant).
+ * oidc-provider then answers and logs as before: a `scope` narrowing, API (resource) tokens,
+ * DPoP or certificate-bound tokens, `claims`-requested tokens, browser origins the application
+ * does not allow, unusual client authentication, and every failure (unknown, expired, revoked,
+ * reused or foreign tokens — reuse revokes the family there; a missing or blocked user; an
+ * expired grant).
  */
 export async function refreshTokenGrant(s: Auth0Services, provider: Provider, signer: Rs256Signer, req: TokenRequest, caller: Caller): Promise<RefreshReply | undefined> {
   const p = req.params;
   const clientId = p.get('client_id');
   const value = p.get('refresh_token');
-  if (!clientId || !value || caller.origin !== undefined || p.has('scope') || p.has('resource') || p.has('client_assertion') || req.headers['dpop'] !== undefined || !singleValued(p)) return undefined;
+  if (!clientId || !value || p.has('scope') || p.has('resource') || p.has('client_assertion') || req.headers['dpop'] !== undefined || !singleValued(p)) return undefined;
   const found = await s.apps.find(clientId);
   if (!authenticatedFor(found, p.get('client_secret'), GRANT.refreshToken, true)) return undefined;
-  if (found.app.refresh_token.rotation_type === 'rotating') return undefined;
+  // A browser (an SPA) may call from an origin the application allows, as oidc-provider's client-based CORS does.
+  const origin = caller.origin;
+  if (origin !== undefined && !corsOrigins(found.app).has(origin)) return undefined;
 
   const [client, rt] = await Promise.all([provider.Client.find(clientId), provider.RefreshToken.find(value, { ignoreExpiration: true })]);
   if (!client || !rt || rt.clientId !== clientId || rt.isExpired || rt.consumed) return undefined;
@@ -44,7 +52,31 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   const account = user && accountOf(user);
   if (!account) return undefined;
 
-  // The /userinfo access token is sealed, not stored: the grant writes nothing (userinfo-tokens.ts).
+  // Rotation (auth0-api.md §2.3), as oidc-provider's handler does it: the presented token is consumed
+  // (the adapter applies Auth0's reuse leeway) and a new one of the same family, one rotation on, issued.
+  let refreshToken = value;
+  if (found.app.refresh_token.rotation_type === 'rotating') {
+    await rt.consume();
+    const next = new provider.RefreshToken({
+      accountId: rt.accountId,
+      acr: rt.acr,
+      amr: rt.amr,
+      authTime: rt.authTime,
+      client,
+      expiresWithSession: rt.expiresWithSession,
+      iiat: rt.iiat,
+      grantId: rt.grantId,
+      gty: refreshedGty(rt.gty),
+      nonce: rt.nonce,
+      rotations: typeof rt.rotations === 'number' ? rt.rotations + 1 : 1,
+      scope: rt.scope,
+      sessionUid: rt.sessionUid,
+      sid: rt.sid,
+    });
+    refreshToken = await next.save();
+  }
+
+  // The /userinfo access token is sealed, not stored (userinfo-tokens.ts).
   const atScope = grant.getOIDCScopeFiltered(rt.scopes);
   const { token: accessToken, expiresIn } = await sealUserinfoToken(s, { sub: rt.accountId, azp: clientId, scope: atScope });
 
@@ -68,11 +100,12 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   logExchange(s, 'refresh_token', { clientId, clientName: found.app.name, ip: caller.ip, userAgent: caller.userAgent, userId: rt.accountId, scope: scope || undefined });
   return {
     status: 200,
+    headers: origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate', vary: 'Origin' },
     body: {
       access_token: accessToken,
       expires_in: expiresIn,
       ...(idToken ? { id_token: idToken } : {}),
-      refresh_token: value,
+      refresh_token: refreshToken,
       ...(scope !== undefined ? { scope } : {}),
       token_type: 'Bearer',
     },
