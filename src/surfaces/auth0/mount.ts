@@ -1,16 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
-import { GRANT } from '../../core/oauth/applications.js';
 import { ensureManagementApi } from './bootstrap.js';
-import { loadSigningJwks } from './keys.js';
-import { clientCredentialsGrant } from './grants/client-credentials.js';
-import { refreshTokenGrant } from './grants/refresh-token.js';
-import { buildProvider, type BuiltProvider } from './provider.js';
-import { userinfoForOwnTokens } from './userinfo.js';
-import { asFormRequest, BodyTooLarge, readTokenRequest, type TokenRequest } from './token-request.js';
 import { auth0PathErrors } from './http.js';
+import { loadSigningJwks } from './keys.js';
+import { answerOwnRequests } from './own-requests.js';
+import { buildProvider, type BuiltProvider } from './provider.js';
 import type { Auth0Services } from './services.js';
+import { BodyTooLarge } from './token-request.js';
 
 const EXACT_PATHS = ['/oauth/token', '/oauth/revoke', '/oauth/par', '/userinfo', '/.well-known/openid-configuration', '/.well-known/jwks.json'];
 const EXACT = new Set(EXACT_PATHS);
@@ -94,7 +91,7 @@ function handlerOf(provider: Provider): Handler {
 
 /**
  * Hands oidc-provider's routes the raw Node request before fastify reads the body (oidc-provider
- * is a Koa app that parses its own bodies). Token and revocation bodies are normalised first.
+ * is a Koa app that parses its own bodies) — unless Cognate answers it itself (own-requests.ts).
  */
 export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: ProviderHolder): void {
   app.addHook('onRequest', async (req, reply) => {
@@ -105,26 +102,9 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       const built = await holder.built();
       imposeIssuerOrigin(req.raw, s.issuer());
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
-      if (path === '/userinfo') {
-        const info = await userinfoForOwnTokens(s, req.raw);
-        if (info) return sendJson(reply.raw, info.status, info.body, info.headers);
-      }
-      let raw = req.raw;
-      if (req.method === 'POST' && (path === '/oauth/token' || path === '/oauth/revoke')) {
-        const request = await readTokenRequest(req.raw, s.ctx.config.bodyLimit);
-        const grantType = request.params.get('grant_type');
-        const caller = { ip: req.raw.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'], origin: req.headers.origin };
-        if (path === '/oauth/token' && grantType === GRANT.clientCredentials) {
-          const answered = await clientCredentialsGrant(s, built.signer, request, caller);
-          if (answered) return sendJson(reply.raw, answered.status, answered.body);
-          raw = asFormRequest(req.raw, await withGrantedScopes(s, request));
-        } else if (path === '/oauth/token' && grantType === GRANT.refreshToken) {
-          const answered = await refreshTokenGrant(s, built.provider, built.signer, request, caller);
-          if (answered) return sendJson(reply.raw, answered.status, answered.body, answered.headers);
-          raw = asFormRequest(req.raw, request);
-        } else raw = asFormRequest(req.raw, request);
-      }
-      await handlerOf(built.provider)(raw, reply.raw);
+      const own = await answerOwnRequests(s, built, req.raw, path);
+      if ('answer' in own) return sendJson(reply.raw, own.answer.status, own.answer.body, own.answer.headers);
+      await handlerOf(built.provider)(own.forward, reply.raw);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         // A body without Content-Length (chunked) that grew past the limit; an announced one never gets here (routes.ts).
@@ -136,6 +116,13 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
       if (!reply.raw.headersSent) sendJson(reply.raw, 500, { error: 'server_error', error_description: 'Internal error' });
     }
   });
+}
+
+/** A JSON answer of the token endpoint family: never cached (RFC 6749 §5.1). */
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 let issuerOrigin: { issuer: string; host: string; proto: string } | undefined;
@@ -159,13 +146,6 @@ function imposeIssuerOrigin(req: IncomingMessage, issuer: string): void {
   req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
 }
 
-/** A token endpoint answer: JSON, never cached (RFC 6749 §5.1). */
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
 /**
  * OIDC Core §11 lets a provider ignore `offline_access` without `prompt=consent`, and
  * oidc-provider does; Auth0 issues refresh tokens without it (§2.3). So the prompt is added
@@ -181,21 +161,4 @@ export function withOfflineConsent(url: string): string {
   if (!scope.includes('offline_access') || prompt.includes('consent') || prompt.includes('none')) return url;
   params.set('prompt', [...prompt, 'consent'].join(' '));
   return `${url.slice(0, q)}?${params.toString()}`;
-}
-
-/**
- * A client credentials request oidc-provider answers (grants/client-credentials.ts declined it):
- * RFC 8707 `resource` from Auth0's `audience` (oidc-provider keeps only each grant's own
- * parameters), and without `scope` the client grant's scopes (Auth0 issues everything granted).
- */
-async function withGrantedScopes(s: Auth0Services, request: TokenRequest): Promise<TokenRequest> {
-  const params = request.params;
-  if (params.get('audience') && !params.get('resource')) params.set('resource', params.get('audience') ?? '');
-  if (!params.get('scope')) {
-    const audience = params.get('audience') ?? (await s.tenant.get()).default_audience;
-    const clientId = params.get('client_id');
-    const found = audience && clientId ? await s.apis.findGrant(clientId, audience) : undefined;
-    if (found?.scope.length) params.set('scope', found.scope.join(' '));
-  }
-  return request;
 }
