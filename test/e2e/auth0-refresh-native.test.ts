@@ -228,6 +228,31 @@ describe('native refresh-token grant', () => {
     expect(withSecret).toBeUndefined(); // a public client sends no secret
   });
 
+  it('rotation restarts the idle lifetime, never the absolute one: a family dies its absolute lifetime after login', { timeout: 20_000 }, async () => {
+    // oidc-provider dates tokens by the system clock: real seconds here (idle 3 s, absolute 5 s).
+    const limits = { rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 5, idle_token_lifetime: 3, infinite_token_lifetime: false, infinite_idle_token_lifetime: false };
+    const app = await createApp({ refresh_token: limits });
+    const refresh = (token: string) => form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: token });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const loggedInAt = Date.now();
+    let token = await refreshTokenOf(app);
+    await sleep(2_000);
+    let res = await refresh(token); // ~2 s in: inside both lifetimes
+    expect(res.status).toBe(200);
+    token = String(((await res.json()) as { refresh_token: string }).refresh_token);
+    await sleep(2_000);
+    res = await refresh(token); // ~4 s in: inside the idle lifetime of this token, 1 s of the family's left
+    expect(res.status).toBe(200);
+    token = String(((await res.json()) as { refresh_token: string }).refresh_token);
+    await sleep(Math.max(0, loggedInAt + 5_700 - Date.now()));
+    res = await refresh(token); // past 5 s since login: the new token's idle lifetime would still run, the family's has ended
+    expect([res.status, await res.json()]).toEqual([403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' }]);
+
+    const idle = await refreshTokenOf(app);
+    await sleep(3_700);
+    expect((await refresh(idle)).status).toBe(403); // unused for longer than the idle lifetime
+  });
+
   it('logs sertft for a native refresh', async () => {
     const app = await createApp();
     await direct(app, await refreshTokenOf(app));

@@ -1,8 +1,8 @@
 import { GRANT, type Application } from '../../core/oauth/applications.js';
-import { idTokenLifetime, refreshTokenLifetime } from '../../core/oauth/token-lifetimes.js';
+import { idTokenLifetime, refreshTokenLimits } from '../../core/oauth/token-lifetimes.js';
 
 /** Auth0 settings carried as extra client metadata (declared in provider.ts). */
-export const EXTRA_CLIENT_METADATA = ['app_type', 'refresh_token_rotation', 'is_first_party', 'id_token_lifetime', 'refresh_token_lifetime', 'cors_origins', 'web_origins', 'ip_header_trusted'];
+export const EXTRA_CLIENT_METADATA = ['app_type', 'refresh_token_rotation', 'is_first_party', 'id_token_lifetime', 'refresh_token_absolute', 'refresh_token_idle', 'cors_origins', 'web_origins', 'ip_header_trusted'];
 
 /** Grant types this server implements; others an Auth0 client may list (MFA, passwordless…) are ignored. */
 const SUPPORTED_GRANTS = new Set<string>(Object.values(GRANT));
@@ -67,7 +67,9 @@ export function toClientMetadata(app: Application, secret: string | null): Recor
     refresh_token_rotation: app.refresh_token.rotation_type,
     is_first_party: app.is_first_party,
     id_token_lifetime: idTokenLifetime(app),
-    refresh_token_lifetime: refreshTokenLifetime(app),
+    // null travels as 0: oidc-provider's metadata takes numbers (provider.ts reads them back).
+    refresh_token_absolute: refreshTokenLimits(app).absolute ?? 0,
+    refresh_token_idle: refreshTokenLimits(app).idle ?? 0,
     // oidc-provider's clientBasedCORS is synchronous: the origins travel with the client.
     cors_origins: [...corsOrigins(app)],
     web_origins: [...app.web_origins],

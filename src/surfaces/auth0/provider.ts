@@ -1,7 +1,7 @@
 import Provider, { type ClientInstance, type KoaContext } from 'oidc-provider';
 import { messagePage } from '../../login/pages.js';
 import { loginCsp } from '../../login/html.js';
-import { LIFETIMES } from '../../core/oauth/token-lifetimes.js';
+import { LIFETIMES, refreshTokenTtl } from '../../core/oauth/token-lifetimes.js';
 import { accessTokenJwt, auth0Gty, clientSubject, OIDC_SCOPES, userTokenAudience, type TokenDialect } from '../../core/oauth/access-token-claims.js';
 import { findAccount, SCOPE_CLAIMS } from './account.js';
 import { adapterFactory } from './adapter.js';
@@ -98,7 +98,13 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
       AuthorizationCode: LIFETIMES.authorizationCode,
       ClientCredentials: (_ctx: KoaContext, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86_400,
       IdToken: (_ctx: KoaContext, _token: unknown, client: ClientInstance) => num(client['id_token_lifetime'], LIFETIMES.idToken),
-      RefreshToken: (_ctx: KoaContext, _token: unknown, client: ClientInstance) => num(client['refresh_token_lifetime'], 2_592_000),
+      // §2.3: rotation restarts the idle lifetime, never the absolute one (counted from the family's first token, `iiat`).
+      RefreshToken: (_ctx: KoaContext, token: { iiat?: number }, client: ClientInstance) =>
+        refreshTokenTtl(
+          { absolute: num(client['refresh_token_absolute'], 0) || null, idle: num(client['refresh_token_idle'], 0) || null },
+          client['refresh_token_rotation'] === 'rotating',
+          typeof token.iiat === 'number' ? Math.floor(Date.now() / 1000) - token.iiat : 0,
+        ),
       Interaction: LIFETIMES.interaction,
       Session: tenant.session_lifetime * 3600,
       Grant: 365 * 24 * 3600,
