@@ -12,6 +12,7 @@ import { loadExistingGrant } from './grant-policy.js';
 import { registerPasswordGrants } from './grants/password-realm.js';
 import { loadSigningJwks } from './keys.js';
 import { Rs256Signer, signerOf } from './jwt-signer.js';
+import { omitUnrotatedRefreshToken } from './token-response.js';
 import { webMessageResponse } from './web-message.js';
 import type { Auth0Services } from './services.js';
 import { observeTokenExchanges } from '../management/auth0-log-hooks.js';
@@ -133,6 +134,7 @@ export async function buildProvider(s: Auth0Services): Promise<BuiltProvider> {
   // The forwarded headers it reads are always Cognate's own (mount.ts imposeIssuerOrigin), never the client's.
   provider.proxy = true;
   provider.use(rewriteOAuthErrors);
+  provider.use(omitUnrotatedRefreshToken);
   for (const event of ['grant.error', 'revocation.error', 'userinfo.error', 'authorization.error']) provider.on(event, stashError);
   provider.on('server_error', (_ctx: KoaContext, err: unknown) =>
     s.ctx.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'auth0 provider server_error'),

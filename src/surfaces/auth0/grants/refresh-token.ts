@@ -105,7 +105,8 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
       access_token: accessToken,
       expires_in: expiresIn,
       ...(idToken ? { id_token: idToken } : {}),
-      refresh_token: refreshToken,
+      // §2.3: a new refresh token only when one was rotated; the presented one is not echoed.
+      ...(refreshToken !== value ? { refresh_token: refreshToken } : {}),
       ...(scope !== undefined ? { scope } : {}),
       token_type: 'Bearer',
     },
