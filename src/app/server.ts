@@ -55,6 +55,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const http = await buildHttpServer({
     bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
     ...(tls ? { https: { key: tls.keyPem, cert: tls.certChainPem } } : {}),
     surfaces: {
       json: [createCognitoIdentitySurface(context)],

@@ -26,6 +26,9 @@ describe('the one configuration schema', () => {
     expect(() => loadServeConfig({ 'account-id': '1234' }, {})).toThrow(/12 digits/);
     expect(() => loadServeConfig({ region: 'mars' }, {})).toThrow(/region/);
     expect(() => loadServeConfig({ 'database-url': 'mysql://x' }, {})).toThrow(/postgres/);
+    for (const bad of ['10.0.0.0/33', 'everyone', '10.0.0.1/8/1', '::1/129', 'true']) expect(() => loadServeConfig({ 'trust-proxy': bad }, {}), bad).toThrow(/--trust-proxy/);
+    expect(loadServeConfig({ 'trust-proxy': ' 10.0.0.0/8, loopback,2001:db8::1 ' }, {}).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '2001:db8::1']);
+    expect(loadServeConfig({}, {}).trustProxy).toEqual([]);
   });
 
   it('documents every option in --help and in the README, generated from the schema', () => {

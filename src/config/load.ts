@@ -45,6 +45,7 @@ export function loadServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env
   const issuerFlag = get('issuer') as string | undefined;
   const issuer = issuerFlag ?? defaultIssuer(tls, host, port);
   if (!/^https?:\/\/[^/]+/.test(issuer)) throw new ConfigError(`--issuer must be an http(s) URL, got ${issuer}`);
+  const trustProxy = trustedProxies(get('trust-proxy') as string | undefined);
   return {
     port,
     host,
@@ -59,12 +60,29 @@ export function loadServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env
     bodyLimit: get('body-limit') as number,
     logLevel: get('log-level') as ServeConfig['logLevel'],
     sqliteSynchronous: get('sqlite-synchronous') as ServeConfig['sqliteSynchronous'],
+    trustProxy,
     auth0RateLimits: {
       global: get('auth0-rate-limit') as number,
       signup: get('auth0-signup-rate-limit') as number,
       changePassword: get('auth0-change-password-rate-limit') as number,
     },
   };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `--trust-proxy`: IPs, CIDRs or named ranges; anything else refuses to start (a typo must not trust nothing silently, or everyone). */
+function trustedProxies(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (NAMED_RANGES.has(entry)) continue;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || rest.length > 0 || !bitsOk) throw new ConfigError(`--trust-proxy: not an IP, CIDR or one of ${[...NAMED_RANGES].join(', ')}: ${entry}`);
+  }
+  return entries;
 }
 
 export function defaultIssuer(tls: 'off' | 'auto', host: string, port: number): string {

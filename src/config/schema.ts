@@ -28,6 +28,10 @@ export const serveOptions = {
     default: 'full',
     doc: 'Embedded SQLite (WAL) durability. full: every commit survives power loss (one fsync per commit, shared by the sign-ins a group commit carries). normal: no fsync per commit, for more write throughput where disk flushes are slow; commits still survive a crash or kill -9 of the process, but a power loss or OS crash may undo the last ones (the database stays consistent). PostgreSQL ignores it.',
   },
+  'trust-proxy': {
+    type: 'string',
+    doc: 'Reverse proxies (load balancers) in front of this server, comma-separated IPs or CIDRs, or loopback, linklocal, uniquelocal: their X-Forwarded-For names the client for rate limits, brute-force protection, logs and aws:SourceIp. Unset: none is trusted and X-Forwarded-For is ignored.',
+  },
   'auth0-rate-limit': { type: 'integer', default: 100_000, doc: 'Auth0 Authentication API requests per minute per IP, counted per worker (0: unlimited).' },
   'auth0-signup-rate-limit': { type: 'integer', default: 10_000, doc: 'POST /dbconnections/signup per minute per IP, per worker (Auth0: 50; 0: unlimited).' },
   'auth0-change-password-rate-limit': { type: 'integer', default: 10, doc: 'POST /dbconnections/change_password per minute per IP and email, per worker (0: unlimited).' },
@@ -52,6 +56,8 @@ export interface ServeConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Embedded SQLite's `synchronous` (WAL): `full` fsyncs every commit, `normal` only checkpoints. */
   sqliteSynchronous: 'normal' | 'full';
+  /** Addresses of trusted reverse proxies (IPs, CIDRs, or proxy-addr's named ranges); empty: none. */
+  trustProxy: string[];
   /** Auth0 Authentication API rate limits, requests per minute (0: unlimited). */
   auth0RateLimits: { global: number; signup: number; changePassword: number };
 }

@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   https?: { key: string; cert: string };
   surfaces: AwsSurfaces;
   deps: DispatchDeps;
+  /** Trusted reverse proxies (IPs, CIDRs, named ranges): `req.ip` is then the client X-Forwarded-For names. */
+  trustProxy?: readonly string[];
   /** Further routes (OIDC discovery of the Cognito token issuer, the Auth0 surfaces). */
   register?: (app: FastifyInstance) => void | Promise<void>;
   ready: () => boolean;
@@ -57,6 +59,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     logger: false,
     bodyLimit: options.bodyLimit,
     ...(options.https ? { https: options.https } : {}),
+    // Without trusted proxies req.ip is the peer's address and X-Forwarded-For is ignored.
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     keepAliveTimeout: 65_000,

@@ -23,8 +23,11 @@ export function parseBody(req: FastifyRequest): Record<string, unknown> | undefi
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Remote address for rate limits and brute-force counters (no proxy trust by default). */
-export const clientIp = (req: FastifyRequest): string => req.raw.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address for rate limits, brute-force counters and logs: the peer's, or behind a
+ * trusted reverse proxy (`--trust-proxy`) the one its X-Forwarded-For names — fastify resolves it.
+ */
+export const clientIp = (req: FastifyRequest): string => req.ip || 'unknown';
 
 /** §1.1 CORS for Auth0 JSON endpoints called from browsers (headers A0JS/Lock send, incl. Auth0-Client). */
 export const AUTH0_PREFLIGHT_HEADERS: Record<string, string> = {

@@ -39,7 +39,7 @@ const originOf = (u: unknown): string | undefined => {
  */
 export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services, holder: ProviderHolder): void {
   const load = async (req: Req, reply: FastifyReply): Promise<Transaction | undefined> => {
-    const provider = await holder.forRequest(req.raw);
+    const provider = await holder.forRequest(req.raw, clientIp(req));
     let details: InteractionDetails;
     try {
       details = await provider.interactionDetails(req.raw, reply.raw);
@@ -69,7 +69,7 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     reply.code(400).headers(htmlHeaders(loginCsp())).send(messagePage('Session expired', 'Your login session has expired or was not found. Go back to the application and try again.', { role: 'alert' }));
   const page = (reply: FastifyReply, t: Transaction, body: string, status = 200): FastifyReply => reply.code(status).headers(htmlHeaders(t.csp)).send(body);
   const finish = async (req: Req, reply: FastifyReply, result: Record<string, unknown>): Promise<FastifyReply> => {
-    const provider = await holder.forRequest(req.raw);
+    const provider = await holder.forRequest(req.raw, clientIp(req));
     const to = await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false });
     return reply.code(303).header('location', to).header('cache-control', 'no-store').send();
   };

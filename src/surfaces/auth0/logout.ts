@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginCsp } from '../../login/html.js';
 import { messagePage } from '../../login/pages.js';
-import { htmlHeaders, str } from './http.js';
+import { clientIp, htmlHeaders, str } from './http.js';
 import type { ProviderHolder } from './mount.js';
 import type { Auth0Services } from './services.js';
 
@@ -33,7 +33,7 @@ export function registerLogoutRoutes(app: FastifyInstance, s: Auth0Services, hol
     if (returnTo && !matches(allowed, returnTo)) {
       return fail(reply, `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".`);
     }
-    await endSession(s, holder, req.raw, reply);
+    await endSession(s, holder, req, reply);
     if (!target) return reply.code(200).headers(htmlHeaders(loginCsp())).send(messagePage('Logged out', 'You have been logged out.'));
     return reply.code(302).header('location', target).header('cache-control', 'no-store').send();
   });
@@ -43,9 +43,9 @@ const fail = (reply: FastifyReply, detail: string): FastifyReply =>
   reply.code(400).headers(htmlHeaders(loginCsp())).send(messagePage('Oops!, something went wrong', 'The logout request could not be completed.', { role: 'alert', detail }));
 
 /** Destroys oidc-provider's session for the browser's `auth0` cookie and expires the cookie. */
-async function endSession(s: Auth0Services, holder: ProviderHolder, raw: import('node:http').IncomingMessage, reply: FastifyReply): Promise<void> {
-  const provider = await holder.forRequest(raw);
-  const kctx = provider.createContext(raw, reply.raw);
+async function endSession(s: Auth0Services, holder: ProviderHolder, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const provider = await holder.forRequest(req.raw, clientIp(req));
+  const kctx = provider.createContext(req.raw, reply.raw);
   const session = await provider.Session.get(kctx);
   if (session.accountId) await session.destroy();
   const secure = s.issuer().startsWith('https:') ? '; SameSite=None; Secure' : '; SameSite=Lax';

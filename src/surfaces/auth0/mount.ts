@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { ensureManagementApi } from './bootstrap.js';
-import { auth0PathErrors } from './http.js';
+import { auth0PathErrors, clientIp } from './http.js';
 import { loadSigningJwks } from './keys.js';
 import { answerOwnRequests } from './own-requests.js';
 import { buildProvider, type BuiltProvider } from './provider.js';
@@ -48,9 +48,9 @@ export class ProviderHolder {
     return (await this.built()).provider;
   }
 
-  /** The provider, for a request about to reach it: the issuer's origin is imposed first (see imposeIssuerOrigin). */
-  async forRequest(req: IncomingMessage): Promise<Provider> {
-    imposeIssuerOrigin(req, this.s.issuer());
+  /** The provider, for a request about to reach it: the issuer's origin and the client's address are imposed first (see imposeIssuerOrigin). */
+  async forRequest(req: IncomingMessage, clientIp: string): Promise<Provider> {
+    imposeIssuerOrigin(req, this.s.issuer(), clientIp);
     return this.get();
   }
 
@@ -100,9 +100,10 @@ export function mountProvider(app: FastifyInstance, s: Auth0Services, holder: Pr
     reply.hijack();
     try {
       const built = await holder.built();
-      imposeIssuerOrigin(req.raw, s.issuer());
+      const ip = clientIp(req);
+      imposeIssuerOrigin(req.raw, s.issuer(), ip);
       if (path === '/authorize') req.raw.url = withOfflineConsent(req.raw.url ?? path);
-      const own = await answerOwnRequests(s, built, req.raw, path);
+      const own = await answerOwnRequests(s, built, req.raw, path, ip);
       if ('answer' in own) return sendJson(reply.raw, own.answer.status, own.answer.body, own.answer.headers);
       await handlerOf(built.provider)(own.forward, reply.raw);
     } catch (e) {
@@ -133,17 +134,18 @@ let issuerOrigin: { issuer: string; host: string; proto: string } | undefined;
  * (`localhost` for an issuer of `127.0.0.1`, an internal service name, plain http behind a TLS
  * proxy) would advertise that name. Auth0's URLs are always the tenant domain's: the issuer's
  * host and protocol are imposed as the forwarded ones (provider.proxy is on), overwriting whatever
- * the client sent, and X-Forwarded-For is set to the peer's address so that Koa's `ctx.ip` stays
- * the real one (brute-force protection and logs must not trust a client-sent header).
+ * the client sent, and X-Forwarded-For is set to the client's address as fastify resolved it (the
+ * peer's, or what a trusted proxy's X-Forwarded-For names: `--trust-proxy`) so that Koa's
+ * `ctx.ip` is that one (brute-force protection and logs must not trust a client-sent header).
  */
-function imposeIssuerOrigin(req: IncomingMessage, issuer: string): void {
+function imposeIssuerOrigin(req: IncomingMessage, issuer: string, clientIp: string): void {
   if (issuerOrigin?.issuer !== issuer) {
     const url = new URL(issuer);
     issuerOrigin = { issuer, host: url.host, proto: url.protocol.slice(0, -1) };
   }
   req.headers['x-forwarded-host'] = issuerOrigin.host;
   req.headers['x-forwarded-proto'] = issuerOrigin.proto;
-  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  req.headers['x-forwarded-for'] = clientIp;
 }
 
 /**

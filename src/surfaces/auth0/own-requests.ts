@@ -20,7 +20,7 @@ export interface OwnAnswer {
  * itself (userinfo.ts) — or, for everything else, the request to hand to oidc-provider: token and
  * revocation bodies normalised to the form parameters it reads (token-request.ts).
  */
-export async function answerOwnRequests(s: Auth0Services, built: BuiltProvider, req: IncomingMessage, path: string): Promise<{ answer: OwnAnswer } | { forward: IncomingMessage }> {
+export async function answerOwnRequests(s: Auth0Services, built: BuiltProvider, req: IncomingMessage, path: string, clientIp: string): Promise<{ answer: OwnAnswer } | { forward: IncomingMessage }> {
   if (path === '/userinfo') {
     const answer = await userinfoForOwnTokens(s, req);
     return answer ? { answer } : { forward: req };
@@ -28,7 +28,7 @@ export async function answerOwnRequests(s: Auth0Services, built: BuiltProvider, 
   if (req.method !== 'POST' || (path !== '/oauth/token' && path !== '/oauth/revoke')) return { forward: req };
   const request = await readTokenRequest(req, s.ctx.config.bodyLimit);
   if (path === '/oauth/revoke') return { forward: asFormRequest(req, request) };
-  const caller = { ip: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'], origin: req.headers.origin };
+  const caller = { ip: clientIp, userAgent: req.headers['user-agent'], origin: req.headers.origin };
   switch (request.params.get('grant_type')) {
     case GRANT.clientCredentials: {
       const answer = await clientCredentialsGrant(s, built.signer, request, caller);
