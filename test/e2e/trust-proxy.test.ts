@@ -12,6 +12,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/app/server.js';
 import { loadServeConfig } from '../../src/config/load.js';
+import { CookieJar, readForm } from '../support/auth0-server.js';
 import { createGuestPool, failure, guestDevice } from './cognito-sync-fixture.js';
 
 const REALM = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -41,12 +42,12 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([stop(proxied), stop(direct)]));
 
-async function managementToken(r: Running): Promise<string> {
+async function managementToken(r: Running, issuer = r.server.url): Promise<string> {
   const m = JSON.parse(await readFile(join(r.dataDir, 'management-client.json'), 'utf8')) as { client_id: string; client_secret: string };
   const res = await fetch(`${r.server.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: m.client_id, client_secret: m.client_secret, audience: `${r.server.url}/api/v2/` }),
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: m.client_id, client_secret: m.client_secret, audience: `${issuer}/api/v2/` }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -91,6 +92,54 @@ describe('Auth0 behind a trusted proxy', () => {
     const failed = logs.find((l) => l['user_name'] === 'nobody@example.test');
     expect(failed?.['ip']).not.toBe('203.0.113.9');
     expect(String(failed?.['ip'])).toMatch(/127\.0\.0\.1|::1/);
+  });
+});
+
+describe('TLS terminated by the proxy', () => {
+  it('a plain-http node with an https issuer runs the hosted login: issuer URLs, secure cookies, a code for the callback', async () => {
+    const issuer = 'https://auth.example.test';
+    const node = await start({ 'trust-proxy': 'loopback', issuer });
+    try {
+      // What the proxy does: https://auth.example.test/… arrives here as http://127.0.0.1:<port>/…
+      const local = (url: string): string => url.replace(issuer, node.server.url);
+      const token = await managementToken(node, issuer);
+      const callback = 'https://app.example.test/callback';
+      const app = await api(node, token, 'POST', '/clients', { name: 'behind-tls', app_type: 'regular_web', callbacks: [callback], grant_types: ['authorization_code'] });
+      const email = 'tls.user@example.test';
+      await api(node, token, 'POST', '/users', { connection: CONNECTION, email, password: PASSWORD });
+      const jar = new CookieJar();
+      const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
+        const res = await fetch(local(url), { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header(), 'x-forwarded-proto': 'https' } });
+        jar.store(res);
+        return res;
+      };
+      const authorize = `${issuer}/authorize?${new URLSearchParams({ client_id: String(app['client_id']), response_type: 'code', redirect_uri: callback, scope: 'openid', state: 'st' })}`;
+      let res = await go(authorize);
+      expect([res.status, res.status === 303 ? '' : (await res.text()).slice(0, 600)]).toEqual([303, '']);
+      const loginPage = new URL(res.headers.get('location') ?? '', issuer).href;
+      expect(loginPage.startsWith(`${issuer}/u/`)).toBe(true);
+      expect(res.headers.getSetCookie().every((c) => /;\s*secure/i.test(c))).toBe(true);
+      res = await go(loginPage);
+      const form = readForm(await res.text());
+      expect(form.action).not.toBe('');
+      res = await go(new URL(form.action, loginPage).href, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form.hidden, username: email, password: PASSWORD }).toString() });
+      expect([res.status, res.status === 303 ? '' : await res.text()]).toEqual([303, '']);
+      expect(res.headers.get('location')).toMatch(new RegExp(`^${issuer.replace(/\./g, '\\.')}/authorize/`)); // resumes at the issuer, not at the node's address
+      for (let hops = 0; hops < 5 && !(res.headers.get('location') ?? '').startsWith(callback); hops++) res = await go(new URL(res.headers.get('location') ?? '', issuer).href);
+      const back = new URL(res.headers.get('location') ?? '');
+      expect(`${back.origin}${back.pathname}`).toBe(callback);
+      const code = back.searchParams.get('code') ?? '';
+      const exchange = await fetch(`${node.server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callback, client_id: String(app['client_id']), client_secret: String(app['client_secret']) }).toString(),
+      });
+      expect(exchange.status).toBe(200);
+      const idToken = String(((await exchange.json()) as { id_token: string }).id_token);
+      expect(JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ iss: `${issuer}/`, aud: app['client_id'] });
+    } finally {
+      await stop(node);
+    }
   });
 });
 
