@@ -2,6 +2,7 @@ import { newSigningSecret, type ClientGrant, type ResourceServer, type ResourceS
 import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientGrantsTable, Auth0ResourceServersTable } from '../schema.js';
+import { DecodedRows } from './decoded-rows.js';
 
 type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'signing_secret' | 'created_at' | 'updated_at'>;
 
@@ -10,21 +11,13 @@ const aad = (id: string): string => `auth0-api-signing-secret:${id}`;
 
 const toGrant = (r: Auth0ClientGrantsTable): ClientGrant => ({ ...r, scope: JSON.parse(r.scope) as string[] });
 
-const sameRow = (a: Auth0ResourceServersTable, b: Auth0ResourceServersTable): boolean =>
-  a.body === b.body &&
-  a.signing_secret_sealed === b.signing_secret_sealed &&
-  a.id === b.id &&
-  a.name === b.name &&
-  a.is_system === b.is_system &&
-  a.created_at === b.created_at &&
-  a.updated_at === b.updated_at;
-
-/** Decoded APIs remembered per repository (the token endpoint's is one per process). */
-const MAX_DECODED = 1_000;
-
 /** Resource servers (APIs) and client grants; signing secrets sealed under the master key, bound to the API's id. */
 export class KyselyResourceServerRepository implements ResourceServerRepository {
-  readonly #decoded = new Map<string, { row: Auth0ResourceServersTable; value: ResourceServer }>();
+  // Not remembered when a sealed secret did not open: retried on each call, like client secrets.
+  readonly #decoded = new DecodedRows<Auth0ResourceServersTable, ResourceServer>(
+    (row) => this.#toServer(row),
+    (row, value) => row.signing_secret_sealed === null || value.signing_secret !== undefined,
+  );
 
   constructor(
     private readonly storage: Storage,
@@ -54,27 +47,10 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
     return { id, identifier, name, is_system: is_system ? 1 : 0, signing_secret_sealed: sealed, body: JSON.stringify(body), created_at, updated_at };
   }
 
-  /**
-   * Read on every call (changes show at once, whoever made them), decoded only when the row
-   * differs from the one decoded last: every token request for an API looks it up. The same row
-   * gives the same object back: callers must not mutate it.
-   */
+  /** Every token request for an API looks it up: decoded only when its row changed (decoded-rows.ts). */
   async findByIdentifier(identifier: string): Promise<ResourceServer | undefined> {
     const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier).executeTakeFirst();
-    if (!row) {
-      this.#decoded.delete(identifier);
-      return undefined;
-    }
-    const known = this.#decoded.get(identifier);
-    if (known && sameRow(known.row, row)) return known.value;
-    const value = this.#toServer(row);
-    this.#decoded.delete(identifier);
-    // Not remembered when a sealed secret did not open: retried on each call, like client secrets.
-    if (row.signing_secret_sealed === null || value.signing_secret !== undefined) {
-      this.#decoded.set(identifier, { row, value });
-      if (this.#decoded.size > MAX_DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
-    }
-    return value;
+    return this.#decoded.of(identifier, row);
   }
 
   async findSystem(): Promise<ResourceServer | undefined> {

@@ -2,49 +2,27 @@ import type { Application, ApplicationRepository, ApplicationWithSecret } from '
 import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientsTable } from '../schema.js';
+import { DecodedRows } from './decoded-rows.js';
 
 const aad = (clientId: string): string => `auth0-client-secret:${clientId}`;
-
-/** Decoded applications remembered per repository (the token endpoint's is one per process). */
-const MAX_DECODED = 1_000;
-
-const sameRow = (a: Auth0ClientsTable, b: Auth0ClientsTable): boolean =>
-  a.body === b.body &&
-  a.secret_sealed === b.secret_sealed &&
-  a.name === b.name &&
-  a.app_type === b.app_type &&
-  a.system_role === b.system_role &&
-  a.created_at === b.created_at &&
-  a.updated_at === b.updated_at;
 
 /**
  * Applications; client secrets sealed under the master key, bound to the client id.
  *
- * `find` reads the row on every call (a change by another worker, or straight in the database,
- * shows at once) but decodes it — JSON body, AES-GCM opening of the secret — only when the row
- * differs from the one decoded last for that client: the token endpoint looks its client up on
- * every request. The same row gives the same object back: callers must not mutate it.
+ * `find` decodes a client's row only when it changed (decoded-rows.ts): the token endpoint looks
+ * its client up on every request.
  */
 export class KyselyApplicationRepository implements ApplicationRepository {
-  readonly #decoded = new Map<string, { row: Auth0ClientsTable; value: ApplicationWithSecret }>();
+  // A secret that does not open (wrong master key) is not remembered: it is retried each time.
+  readonly #decoded = new DecodedRows<Auth0ClientsTable, ApplicationWithSecret>(
+    (row) => this.#toApp(row),
+    (row, value) => row.secret_sealed === null || value.secret !== null,
+  );
 
   constructor(
     private readonly storage: Storage,
     private readonly master: Sealer,
   ) {}
-
-  #remember(row: Auth0ClientsTable): ApplicationWithSecret {
-    const known = this.#decoded.get(row.client_id);
-    if (known && sameRow(known.row, row)) return known.value;
-    const value = this.#toApp(row);
-    // A secret that does not open (wrong master key) is not remembered: it is retried each time.
-    if (row.secret_sealed === null || value.secret !== null) {
-      this.#decoded.delete(row.client_id);
-      this.#decoded.set(row.client_id, { row, value });
-      if (this.#decoded.size > MAX_DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
-    }
-    return value;
-  }
 
   #toApp(row: Auth0ClientsTable): ApplicationWithSecret {
     const body = JSON.parse(row.body) as Omit<Application, 'client_id' | 'name' | 'app_type' | 'system_role' | 'created_at' | 'updated_at'>;
@@ -63,11 +41,7 @@ export class KyselyApplicationRepository implements ApplicationRepository {
 
   async find(clientId: string): Promise<ApplicationWithSecret | undefined> {
     const row = await this.storage.db.selectFrom('auth0_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-    if (!row) {
-      this.#decoded.delete(clientId);
-      return undefined;
-    }
-    return this.#remember(row);
+    return this.#decoded.of(clientId, row);
   }
 
   async findBySystemRole(role: string): Promise<ApplicationWithSecret | undefined> {
