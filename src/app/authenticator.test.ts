@@ -5,20 +5,10 @@ import { ManualClock } from '../core/clock.js';
 import { SessionIssuer, type TemporaryCredentials } from '../core/credentials/sessions.js';
 import { AppError } from '../core/errors.js';
 import { SymmetricKeyRing } from '../core/keys/key-ring.js';
-import type { KeyRepository, StoredKey } from '../core/keys/ports.js';
 import { Sealer } from '../core/keys/sealer.js';
 import type { AwsHttpRequest, AwsSurface } from '../protocols/aws/surface.js';
 import { createAuthenticator, SESSION_CACHE_MAX } from './authenticator.js';
-
-class MemoryKeys implements KeyRepository {
-  rows: StoredKey[] = [];
-  async listByPurpose(purpose: string) {
-    return this.rows.filter((r) => r.purpose === purpose);
-  }
-  async insertIfAbsent(key: StoredKey) {
-    if (!this.rows.some((r) => r.id === key.id)) this.rows.push(key);
-  }
-}
+import { MemoryKeys } from '../../test/support/memory-keys.js';
 
 type Data = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: Data): string | Uint8Array =>

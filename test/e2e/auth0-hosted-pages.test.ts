@@ -63,11 +63,7 @@ const fragment = (location: string): URLSearchParams => new URLSearchParams(new 
 beforeAll(async () => {
   t = await startAuth0TestServer();
   app = await t.createApp({ app_type: 'regular_web', callbacks: [CALLBACK], grant_types: ['authorization_code', 'implicit', 'refresh_token', REALM_GRANT] });
-  const signup = await t.fetch(`${t.url}/dbconnections/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: app.clientId, connection: CONNECTION, email, password: PASSWORD }),
-  });
+  const signup = await t.signUp(app.clientId, email, PASSWORD);
   expect(signup.status).toBe(200);
   jwks = createLocalJWKSet((await (await t.fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
 });

@@ -11,13 +11,7 @@ let web: { clientId: string; clientSecret: string | null };
 let config: client.Configuration;
 const email = `alice.${Date.now()}@example.test`;
 
-async function signup(clientId: string, address: string, password = PASSWORD): Promise<Response> {
-  return t.fetch(`${t.url}/dbconnections/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, connection: 'Username-Password-Authentication', email: address, password }),
-  });
-}
+const signup = (clientId: string, address: string, password = PASSWORD): Promise<Response> => t.signUp(clientId, address, password);
 
 /** Drives /authorize → hosted login page → callback with plain fetch, like a browser without JavaScript. */
 async function browserLogin(authorizeUrl: URL, username: string, password: string, jar = new CookieJar()): Promise<{ location: string; jar: CookieJar; loginHtml: string }> {

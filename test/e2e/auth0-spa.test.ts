@@ -61,11 +61,7 @@ beforeAll(async () => {
     web_origins: [spa.origin],
     allowed_logout_urls: [`${spa.origin}/`],
   }));
-  const signup = await t.fetch(`${t.url}/dbconnections/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, connection: 'Username-Password-Authentication', email, password: PASSWORD }),
-  });
+  const signup = await t.signUp(clientId, email, PASSWORD);
   expect(signup.status).toBe(200);
   browser = await launchChromium({ trustServerCerts: [tls.certChainPem], allowThirdPartyCookies: true });
   page = await browser.context.newPage();

@@ -34,11 +34,7 @@ describe('token endpoint hot path', () => {
   beforeAll(async () => {
     t = await startAuth0TestServer();
     app = await t.createApp({ app_type: 'regular_web', name: 'Token Path App', grant_types: [GRANT.passwordRealm, GRANT.refreshToken, GRANT.clientCredentials] });
-    const res = await t.fetch(`${t.url}/dbconnections/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: app.clientId, connection: CONNECTION, email, password: PASSWORD }),
-    });
+    const res = await t.signUp(app.clientId, email, PASSWORD);
     expect(res.status).toBe(200);
   });
   afterAll(async () => t?.close());

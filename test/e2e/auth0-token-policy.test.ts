@@ -45,11 +45,7 @@ async function rotatingApp(leeway: number): Promise<App> {
 beforeAll(async () => {
   t = await startAuth0TestServer();
   const app = await t.createApp({ app_type: 'regular_web' });
-  const res = await t.fetch(`${t.url}/dbconnections/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: app.clientId, connection: CONNECTION, email, password: PASSWORD }),
-  });
+  const res = await t.signUp(app.clientId, email, PASSWORD);
   expect(res.status).toBe(200);
 });
 

@@ -94,11 +94,7 @@ afterAll(async () => t?.close());
 
 describe('seed flow: Cognate IdP → IAM OIDC provider → Cognito Identity → STS', () => {
   it('signs up at /dbconnections/signup and signs in for an RS256 ID token', async () => {
-    const res = await t.fetch(`${t.url}/dbconnections/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: app.clientId, connection: CONNECTION, email, password: PASSWORD }),
-    });
+    const res = await t.signUp(app.clientId, email, PASSWORD);
     expect(res.status).toBe(200);
     const idToken = await signIn();
     expect(decodeProtectedHeader(idToken)).toMatchObject({ alg: 'RS256', kid: expect.any(String) });

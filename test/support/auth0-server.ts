@@ -24,6 +24,8 @@ export interface Auth0TestServer {
   dataDir: string;
   fetch: typeof fetch;
   createApp(input: Partial<NewApplication> & { app_type: NewApplication['app_type'] }): Promise<{ clientId: string; clientSecret: string | null }>;
+  /** POST /dbconnections/signup on the default database connection, as auth0.js does. */
+  signUp(clientId: string, email: string, password: string): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,12 @@ export async function startAuth0TestServer(): Promise<Auth0TestServer> {
       if (db) await connections.enableClient(db.id, app.client_id, clock.now());
       return { clientId: app.client_id, clientSecret: secret };
     },
+    signUp: (clientId, email, password) =>
+      f(`${server.url}/dbconnections/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: clientId, connection: DEFAULT_DATABASE_CONNECTION, email, password }),
+      }),
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { SymmetricKeyRing } from '../keys/key-ring.js';
-import type { KeyRepository, StoredKey } from '../keys/ports.js';
 import { Sealer } from '../keys/sealer.js';
 import { SessionIssuer } from './sessions.js';
-
-class MemoryKeys implements KeyRepository {
-  rows: StoredKey[] = [];
-  async listByPurpose(purpose: string) {
-    return this.rows.filter((r) => r.purpose === purpose);
-  }
-  async insertIfAbsent(key: StoredKey) {
-    if (!this.rows.some((r) => r.id === key.id)) this.rows.push(key);
-  }
-}
+import { MemoryKeys } from '../../../test/support/memory-keys.js';
 
 const grant = {
   accountId: '123456789012',

@@ -1,9 +1,8 @@
 import { CompactSign, SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
-import type { StoredKey } from '../keys/ports.js';
 import { Sealer } from '../keys/sealer.js';
-import { SigningKeyRing, type SigningKeyRepository } from '../keys/signing-key-ring.js';
+import { SigningKeyRing } from '../keys/signing-key-ring.js';
 import {
   CognitoTokenError,
   CognitoTokens,
@@ -14,26 +13,14 @@ import {
   principalTagsOf,
   verifyCognitoToken,
 } from './cognito-token.js';
-
-class MemoryKeys implements SigningKeyRepository {
-  rows: StoredKey[] = [];
-  async listByPurpose(purpose: string) {
-    return this.rows.filter((r) => r.purpose === purpose);
-  }
-  async insertIfAbsent(key: StoredKey) {
-    if (!this.rows.some((r) => r.id === key.id)) this.rows.push(key);
-  }
-  async rotate() {
-    return false;
-  }
-}
+import { UnrotatedSigningKeys } from '../../../test/support/memory-keys.js';
 
 const POOL = 'us-east-1:11111111-2222-3333-4444-555555555555';
 const ID = 'us-east-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
 function setup() {
   const clock = new ManualClock(1_800_000_000_000);
-  const ring = new SigningKeyRing(new MemoryKeys(), new Sealer(Buffer.alloc(32, 3)), clock, { purpose: 'cognito-identity-token', alg: 'RS512', kid: (n) => `us-east-1-${n}` });
+  const ring = new SigningKeyRing(new UnrotatedSigningKeys(), new Sealer(Buffer.alloc(32, 3)), clock, { purpose: 'cognito-identity-token', alg: 'RS512', kid: (n) => `us-east-1-${n}` });
   const tokens = new CognitoTokens(ring, { baseUrl: () => 'http://localhost:8443', region: 'us-east-1', accountId: '123456789012', clock });
   return { clock, ring, tokens };
 }
