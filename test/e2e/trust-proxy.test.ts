@@ -14,10 +14,8 @@ import { startServer, type RunningServer } from '../../src/app/server.js';
 import { loadServeConfig } from '../../src/config/load.js';
 import { CookieJar, readForm } from '../support/auth0-server.js';
 import { createGuestPool, failure, guestDevice } from './cognito-sync-fixture.js';
+import { CONNECTION, PASSWORD, REALM } from './management-fixture.js';
 
-const REALM = 'http://auth0.com/oauth/grant-type/password-realm';
-const CONNECTION = 'Username-Password-Authentication';
-const PASSWORD = 'Correct-Horse-9';
 
 interface Running {
   server: RunningServer;

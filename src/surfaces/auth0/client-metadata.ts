@@ -48,6 +48,7 @@ export function toClientMetadata(app: Application, secret: string | null): Recor
   // oidc-provider refuses a client that has them without redirect_uris — for every grant. Such a
   // client keeps its other grants (a new Auth0 application has no callbacks yet).
   const browserFlows = redirectUris.length > 0;
+  const refreshLimits = refreshTokenLimits(app);
   const grants = app.grant_types.filter((g) => SUPPORTED_GRANTS.has(g) && (browserFlows || !BROWSER_GRANTS.has(g)));
   return {
     client_id: app.client_id,
@@ -68,8 +69,8 @@ export function toClientMetadata(app: Application, secret: string | null): Recor
     is_first_party: app.is_first_party,
     id_token_lifetime: idTokenLifetime(app),
     // null travels as 0: oidc-provider's metadata takes numbers (provider.ts reads them back).
-    refresh_token_absolute: refreshTokenLimits(app).absolute ?? 0,
-    refresh_token_idle: refreshTokenLimits(app).idle ?? 0,
+    refresh_token_absolute: refreshLimits.absolute ?? 0,
+    refresh_token_idle: refreshLimits.idle ?? 0,
     // oidc-provider's clientBasedCORS is synchronous: the origins travel with the client.
     cors_origins: [...corsOrigins(app)],
     web_origins: [...app.web_origins],

@@ -36,6 +36,16 @@ export const AUTH0_PREFLIGHT_HEADERS: Record<string, string> = {
   'access-control-max-age': '86400',
 };
 
+/**
+ * What a token-family answer (/oauth/token, /userinfo) carries for a browser origin the client
+ * allows, as oidc-provider's client-based CORS gives it: the origin, and WWW-Authenticate readable.
+ */
+export const allowedOriginHeaders = (origin: string): Record<string, string> => ({
+  'access-control-allow-origin': origin,
+  'access-control-expose-headers': 'WWW-Authenticate',
+  vary: 'Origin',
+});
+
 export function corsHeaders(req: FastifyRequest, allowed: (origin: string) => boolean): Record<string, string> {
   const origin = req.headers.origin;
   return origin && allowed(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };

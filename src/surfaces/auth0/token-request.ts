@@ -23,7 +23,7 @@ export class BodyTooLarge extends Error {
 export interface Caller {
   ip: string;
   userAgent: string | undefined;
-  /** The browser origin, if any: such requests go through oidc-provider for its client-based CORS. */
+  /** The browser origin, if any: a grant answers it only when the client allows it (else oidc-provider's client-based CORS does). */
   origin: string | undefined;
 }
 

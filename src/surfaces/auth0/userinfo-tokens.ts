@@ -6,7 +6,7 @@ import type { Auth0Services } from './services.js';
 const PURPOSE = 'auth0-userinfo-tokens';
 
 /** What a sealed /userinfo access token says (times in epoch seconds). */
-export interface UserinfoTokenClaims {
+export type UserinfoTokenClaims = {
   iss: string;
   sub: string;
   /** The client the token was issued to. */
@@ -15,7 +15,7 @@ export interface UserinfoTokenClaims {
   scope: string;
   iat: number;
   exp: number;
-}
+};
 
 /**
  * An access token usable at /userinfo only, as Auth0 issues one without an audience (auth0-api.md

@@ -6,6 +6,7 @@ import { userClaims } from '../../core/identity/users.js';
 import { SCOPE_CLAIMS } from './account.js';
 import { openUserinfoToken } from './userinfo-tokens.js';
 import { corsOrigins } from './client-metadata.js';
+import { allowedOriginHeaders } from './http.js';
 import type { Auth0Services } from './services.js';
 
 export interface UserinfoReply {
@@ -35,20 +36,13 @@ export async function userinfoForOwnTokens(s: Auth0Services, req: IncomingMessag
   if (req.method !== 'GET' && req.method !== 'POST') return undefined;
   const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
   if (!bearer) return undefined;
-  const claims: Readonly<Record<string, unknown>> | undefined = JWE.test(bearer)
-    ? { ...(await openUserinfoToken(s, bearer)) }
-    : JWT.test(bearer)
-      ? await verifiedApiToken(s, bearer)
-      : undefined;
-  if (claims && !('sub' in claims)) return undefined;
+  const claims: Readonly<Record<string, unknown>> | undefined = JWE.test(bearer) ? await openUserinfoToken(s, bearer) : JWT.test(bearer) ? await verifiedApiToken(s, bearer) : undefined;
   if (!claims) return undefined;
   const clientId = typeof claims['azp'] === 'string' ? claims['azp'] : typeof claims['client_id'] === 'string' ? claims['client_id'] : undefined;
   const origin = req.headers.origin;
-  let cors: Record<string, string> = {};
   if (origin !== undefined) {
     const app = clientId ? (await s.apps.find(clientId))?.app : undefined;
     if (!app || !corsOrigins(app).has(origin)) return undefined;
-    cors = { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate' };
   }
   const user = await s.users.findById(String(claims['sub']));
   if (!user || user.blocked) return undefined;
@@ -60,7 +54,8 @@ export async function userinfoForOwnTokens(s: Auth0Services, req: IncomingMessag
     if (!Array.isArray(names)) continue;
     for (const name of names as readonly string[]) if (all[name] !== undefined) body[name] = all[name];
   }
-  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', vary: 'Origin', ...cors }, body };
+  const cors = origin === undefined ? { vary: 'Origin' } : allowedOriginHeaders(origin);
+  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors }, body };
 }
 
 /**

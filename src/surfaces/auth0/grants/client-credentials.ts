@@ -12,7 +12,6 @@ import { authenticatedFor } from './client-auth.js';
 /** What the client credentials grant answers: a token, or an Auth0 error. */
 export type ClientCredentialsReply = { status: 200; body: Record<string, unknown> } | OAuthErrorReply;
 
-
 /**
  * The client credentials grant (auth0-api.md §1.4, §2.2), answered by Cognate itself rather than
  * oidc-provider: it is the hot path of every machine-to-machine client and oidc-provider's

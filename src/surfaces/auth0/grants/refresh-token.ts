@@ -4,6 +4,7 @@ import { idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logExchange } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
 import { corsOrigins } from '../client-metadata.js';
+import { allowedOriginHeaders } from '../http.js';
 import type { Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
@@ -82,11 +83,12 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
 
   let idToken: string | undefined;
   if (rt.scopes.has('openid')) {
-    const claims = await account.claims('id_token', rt.scope ?? '', {}, grant.getRejectedOIDCClaims());
+    const rejected = grant.getRejectedOIDCClaims();
+    const claims = await account.claims('id_token', rt.scope ?? '', {}, rejected);
     const token = new provider.IdToken({ ...claims, sub: account.accountId, acr: rt.acr, amr: rt.amr, auth_time: rt.authTime }, { client });
-    token.scope = grant.getOIDCScopeFiltered(rt.scopes);
+    token.scope = atScope;
     token.mask = {};
-    token.rejected = grant.getRejectedOIDCClaims();
+    token.rejected = rejected;
     token.set('sid', rt.sid);
     if (client['idTokenSignedResponseAlg'] === 'RS256') {
       // The claims IdToken.issue would sign (its payload, plus what its JWT.sign adds), signed
@@ -100,7 +102,7 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   logExchange(s, 'refresh_token', { clientId, clientName: found.app.name, ip: caller.ip, userAgent: caller.userAgent, userId: rt.accountId, scope: scope || undefined });
   return {
     status: 200,
-    headers: origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate', vary: 'Origin' },
+    headers: origin === undefined ? {} : allowedOriginHeaders(origin),
     body: {
       access_token: accessToken,
       expires_in: expiresIn,
