@@ -32,7 +32,11 @@ export const serveOptions = {
     type: 'string',
     doc: 'Reverse proxies (load balancers) in front of this server, comma-separated IPs or CIDRs, or loopback, linklocal, uniquelocal: their X-Forwarded-For names the client for rate limits, brute-force protection, logs and aws:SourceIp. Unset: none is trusted and X-Forwarded-For is ignored.',
   },
-  'auth0-rate-limit': { type: 'integer', default: 100_000, doc: 'Auth0 Authentication API requests per minute per IP, counted per worker (0: unlimited).' },
+  'auth0-rate-limit': {
+    type: 'integer',
+    default: 0,
+    doc: 'Auth0 Authentication API requests per minute per IP, counted per worker; 0 (the default): unlimited. Abuse is throttled by failures, not volume: suspicious IP throttling (failed logins per IP) and brute-force protection (per identifier and IP), both on by default.',
+  },
   'auth0-signup-rate-limit': { type: 'integer', default: 10_000, doc: 'POST /dbconnections/signup per minute per IP, per worker (Auth0: 50; 0: unlimited).' },
   'auth0-change-password-rate-limit': { type: 'integer', default: 10, doc: 'POST /dbconnections/change_password per minute per IP and email, per worker (0: unlimited).' },
 } as const satisfies Record<string, OptionSpec>;

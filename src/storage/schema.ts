@@ -194,6 +194,13 @@ export interface Auth0LoginFailuresTable {
   blocked_at: number | null;
 }
 
+export interface Auth0IpAttemptsTable {
+  stage: string;
+  ip: string;
+  used: number;
+  at: number;
+}
+
 export interface Auth0OidcPayloadsTable {
   model: string;
   id: string;
@@ -294,6 +301,7 @@ export interface Database {
   auth0_resource_servers: Auth0ResourceServersTable;
   auth0_client_grants: Auth0ClientGrantsTable;
   auth0_login_failures: Auth0LoginFailuresTable;
+  auth0_ip_attempts: Auth0IpAttemptsTable;
   auth0_oidc_payloads: Auth0OidcPayloadsTable;
   auth0_logs: Auth0LogsTable;
   sync_datasets: SyncDatasetsTable;

@@ -31,6 +31,7 @@ const ALL_TABLES = [
   'auth0_resource_servers',
   'auth0_client_grants',
   'auth0_login_failures',
+  'auth0_ip_attempts',
   'auth0_oidc_payloads',
   'auth0_logs',
   'sync_datasets',

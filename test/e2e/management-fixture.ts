@@ -34,6 +34,8 @@ export interface MgmtServer {
   audience: string;
   clock: OffsetClock;
   fetch: typeof fetch;
+  /** `fetch` from another loopback address (127.0.0.2…): another client IP. */
+  fetchFrom(localAddress: string): typeof fetch;
   clientId: string;
   clientSecret: string;
   /** A ManagementClient for the bootstrapped Management client (or other credentials). */
@@ -53,7 +55,8 @@ export async function startMgmtServer(): Promise<MgmtServer> {
   const mgmt = JSON.parse(await readFile(join(dataDir, 'management-client.json'), 'utf8')) as { client_id: string; client_secret: string };
   const clientId = mgmt.client_id;
   const clientSecret = mgmt.client_secret;
-  const f = fetchWithCa(await readFile(join(dataDir, 'tls', 'ca.pem'), 'utf8'));
+  const ca = await readFile(join(dataDir, 'tls', 'ca.pem'), 'utf8');
+  const f = fetchWithCa(ca);
   const domain = new URL(server.url).host;
   const issuer = `${server.url}/`;
   return {
@@ -64,6 +67,7 @@ export async function startMgmtServer(): Promise<MgmtServer> {
     audience: `${issuer}api/v2/`,
     clock,
     fetch: f,
+    fetchFrom: (localAddress) => fetchWithCa(ca, { localAddress }),
     clientId,
     clientSecret,
     client: (c = { clientId, clientSecret }) => new ManagementClient({ domain, ...c, fetch: f, maxRetries: 0 }),

@@ -30,14 +30,16 @@ export interface Auth0TestServer {
 }
 
 /** fetch over node:https with an extra CA; never follows redirects (tests drive them). */
-export function fetchWithCa(ca: string): typeof fetch {
+/** `localAddress`: the loopback address to connect from (127.0.0.2…), as another client IP. */
+export function fetchWithCa(ca: string, options: { localAddress?: string } = {}): typeof fetch {
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const req = new Request(input, init);
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     return new Promise<Response>((resolve, reject) => {
       const headers: Record<string, string> = {};
       req.headers.forEach((v, k) => (headers[k] = v));
-      const r = request(req.url, { method: req.method, headers, ca }, (res) => {
+      const from = options.localAddress ? { localAddress: options.localAddress, family: 4 } : {};
+      const r = request(req.url, { method: req.method, headers, ca, ...from }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

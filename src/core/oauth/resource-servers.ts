@@ -75,7 +75,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'delete:connections', 'read:resource_servers', 'create:resource_servers', 'update:resource_servers',
   'delete:resource_servers', 'read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants',
   'read:logs', 'read:logs_users', 'read:signing_keys', 'create:signing_keys', 'update:signing_keys', 'create:user_tickets',
-  'read:user_blocks', 'delete:user_blocks', 'read:attack_protection', 'update:attack_protection', 'read:tenant_settings',
+  'read:user_blocks', 'delete:user_blocks', 'read:anomaly_blocks', 'delete:anomaly_blocks', 'read:attack_protection', 'update:attack_protection', 'read:tenant_settings',
   'update:tenant_settings', 'read:jobs', 'create:jobs',
 ];
 

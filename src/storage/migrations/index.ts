@@ -5,6 +5,7 @@ import * as m0004 from './0004_cognito_sync.js';
 import * as m0005 from './0005_auth0.js';
 import * as m0006 from './0006_logs.js';
 import * as m0007 from './0007_api_signing_secrets.js';
+import * as m0008 from './0008_auth0_ip_attempts.js';
 
 /** Versioned migrations, applied in name order at start (kysely's Migrator keeps the ledger). */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0005_auth0': m0005,
   '0006_logs': m0006,
   '0007_api_signing_secrets': m0007,
+  '0008_auth0_ip_attempts': m0008,
 };

@@ -28,4 +28,17 @@ export class KyselyTenantRepository implements TenantRepository {
     }
     this.#cached = undefined;
   }
+
+  async update(patch: Partial<TenantSettings>): Promise<TenantSettings> {
+    const value = await this.storage.transaction(async (trx) => {
+      const row = await trx.selectFrom('auth0_tenant').select('body').where('id', '=', ID).executeTakeFirst();
+      const next = { ...DEFAULT_TENANT, ...(row ? (JSON.parse(row.body) as Partial<TenantSettings>) : {}), ...patch };
+      const body = JSON.stringify(next);
+      if (row) await trx.updateTable('auth0_tenant').set({ body, updated_at: this.now() }).where('id', '=', ID).execute();
+      else await trx.insertInto('auth0_tenant').values({ id: ID, body, updated_at: this.now() }).execute();
+      return next;
+    });
+    this.#cached = { at: this.now(), value };
+    return value;
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isEnabledFor, type Connection } from '../../core/identity/connections.js';
+import { SUSPICIOUS_IP_MESSAGE } from '../../core/identity/ip-throttle.js';
 import { corsOrigins } from './client-metadata.js';
 import { legacyError, type LegacyError } from './errors.js';
 import { AUTH0_PREFLIGHT_HEADERS, clientIp, corsHeaders, parseBody, str, tooManyRequests } from './http.js';
@@ -48,6 +49,10 @@ export function registerDbConnectionRoutes(app: FastifyInstance, s: Auth0Service
     if (!password) return send(reply, h, legacyError(400, 'BadRequestError', 'invalid_signup', 'Missing required property: password'));
     const meta = body['user_metadata'];
     if (meta !== undefined && !validMetadata(meta)) return send(reply, h, legacyError(400, 'BadRequestError', 'invalid_signup', 'Invalid user_metadata'));
+    // Suspicious IP throttling, pre-user-registration stage (§5): every well-formed sign-up counts.
+    if (!(await s.throttle.admit('pre-user-registration', clientIp(req)))) {
+      return send(reply, h, legacyError(429, 'TooManyAttemptsError', 'too_many_attempts', SUSPICIOUS_IP_MESSAGE));
+    }
     const outcome = await s.signup.signup(target.connection, {
       email,
       password,

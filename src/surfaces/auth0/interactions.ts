@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionDetails } from 'oidc-provider';
+import type { LoginOutcome } from '../../core/identity/authenticate.js';
 import { BLOCKED_MESSAGE } from '../../core/identity/brute-force.js';
+import { SUSPICIOUS_IP_MESSAGE } from '../../core/identity/ip-throttle.js';
 import { DEFAULT_DATABASE_CONNECTION, isEnabledFor, type Connection } from '../../core/identity/connections.js';
 import { checkCsrf, csrfToken } from '../../login/csrf.js';
 import { loginCsp } from '../../login/html.js';
@@ -37,6 +39,14 @@ const originOf = (u: unknown): string | undefined => {
  * `/u/<uid>`; these pages log in, sign up or start a reset, then resume at `/authorize/<uid>`.
  * Server-rendered, no JavaScript, CSRF token bound to the transaction.
  */
+/** The hosted login page's status and message per failed login (§5: lockouts 429). */
+const LOGIN_FAILURE_PAGE: Record<Exclude<LoginOutcome, { ok: true }>['reason'], [number, string]> = {
+  wrong_credentials: [401, 'Wrong email or password.'],
+  blocked_user: [401, 'Your account has been blocked.'],
+  too_many_attempts: [429, BLOCKED_MESSAGE],
+  suspicious_ip: [429, SUSPICIOUS_IP_MESSAGE],
+};
+
 export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services, holder: ProviderHolder): void {
   const load = async (req: Req, reply: FastifyReply): Promise<Transaction | undefined> => {
     const provider = await holder.forRequest(req.raw, clientIp(req));
@@ -95,8 +105,8 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     const outcome = await s.authenticator.login(t.connection, username, password, clientIp(req));
     logLogin(s, { clientId: t.clientId, connection: t.connection, identifier: username, outcome, grant: false, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     if (outcome.ok) return finish(req, reply, loginResult(outcome.user.user_id));
-    const error = outcome.reason === 'too_many_attempts' ? BLOCKED_MESSAGE : outcome.reason === 'blocked_user' ? 'Your account has been blocked.' : 'Wrong email or password.';
-    return page(reply, t, loginPage(form, { error, username }), outcome.reason === 'too_many_attempts' ? 429 : 401);
+    const [status, error] = LOGIN_FAILURE_PAGE[outcome.reason];
+    return page(reply, t, loginPage(form, { error, username }), status);
   });
 
   app.get('/u/:uid/signup', async (req: Req, reply) => {
@@ -111,6 +121,7 @@ export function registerInteractionRoutes(app: FastifyInstance, s: Auth0Services
     if (!t?.connection || !t.form.links.signup || !checkCsrf(t.csrfKey, t.details.uid, body['_csrf'])) return expired(reply);
     const form = { ...t.form, action: t.form.links.signup };
     const email = str(body['email']) ?? '';
+    if (!(await s.throttle.admit('pre-user-registration', clientIp(req)))) return page(reply, t, signupPage(form, { email, error: SUSPICIOUS_IP_MESSAGE }), 429);
     const outcome = await s.signup.signup(t.connection, { email, password: str(body['password']) ?? '' });
     logSignup(s, { clientId: t.clientId, connection: t.connection, email, outcome, ip: clientIp(req), userAgent: req.headers['user-agent'] });
     if (outcome.ok) return finish(req, reply, loginResult(outcome.user.user_id));

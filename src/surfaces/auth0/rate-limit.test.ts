@@ -4,7 +4,7 @@ import { RateLimiter, rateRules } from './rate-limit.js';
 
 describe('Auth0 rate limits', () => {
   it('come from the config schema: defaults, env vars and flags', () => {
-    expect(loadServeConfig({}, {}).auth0RateLimits).toEqual({ global: 100_000, signup: 10_000, changePassword: 10 });
+    expect(loadServeConfig({}, {}).auth0RateLimits).toEqual({ global: 0, signup: 10_000, changePassword: 10 });
     const env = { COGNATE_AUTH0_RATE_LIMIT: '0', COGNATE_AUTH0_SIGNUP_RATE_LIMIT: '50' };
     expect(loadServeConfig({ 'auth0-change-password-rate-limit': '3' }, env).auth0RateLimits).toEqual({ global: 0, signup: 50, changePassword: 3 });
     expect(() => loadServeConfig({}, { COGNATE_AUTH0_SIGNUP_RATE_LIMIT: '-1' })).toThrow(/non-negative integer/);

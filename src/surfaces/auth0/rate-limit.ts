@@ -2,7 +2,8 @@
  * Authentication API rate limits (auth0-api.md §5 "Rate limits", §1.1 headers): fixed windows
  * per bucket key, in process memory (each worker counts its own share). Limits come from the
  * config (`--auth0-rate-limit`, `--auth0-signup-rate-limit`, `--auth0-change-password-rate-limit`,
- * env COGNATE_AUTH0_*); the defaults are generous so that benchmarks of legitimate traffic are never capped.
+ * env COGNATE_AUTH0_*). By default no volume limit applies to the Authentication API as a whole: legitimate
+ * traffic is never capped, and abuse is throttled by its failures (core/identity/ip-throttle.ts, brute-force.ts).
  */
 export interface RateRule {
   limit: number;

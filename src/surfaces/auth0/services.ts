@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../app/context.js';
 import { PasswordAuthenticator } from '../../core/identity/authenticate.js';
 import { BruteForceGuard } from '../../core/identity/brute-force.js';
+import { IpThrottle } from '../../core/identity/ip-throttle.js';
 import { PasswordHasher } from '../../core/identity/passwords.js';
 import { PasswordReset, type TicketStore, type TicketValue } from '../../core/identity/password-reset.js';
 import { DatabaseSignup } from '../../core/identity/signup.js';
@@ -13,6 +14,7 @@ import { SigningKeyRing } from '../../core/keys/signing-key-ring.js';
 import { KyselyResourceServerRepository } from '../../storage/repositories/auth0-apis.js';
 import { KyselyApplicationRepository } from '../../storage/repositories/auth0-clients.js';
 import { KyselyConnectionRepository } from '../../storage/repositories/auth0-connections.js';
+import { KyselyIpAttemptStore } from '../../storage/repositories/auth0-ip-attempts.js';
 import { KyselyFailureCounter } from '../../storage/repositories/auth0-login-failures.js';
 import { KyselyOidcPayloadRepository } from '../../storage/repositories/auth0-oidc-payloads.js';
 import { KyselyTenantRepository } from '../../storage/repositories/auth0-tenant.js';
@@ -66,6 +68,8 @@ export interface Auth0Services {
   payloads: KyselyOidcPayloadRepository;
   hasher: PasswordHasher;
   guard: BruteForceGuard;
+  /** Suspicious IP throttling (§5), settings from the tenant. */
+  throttle: IpThrottle;
   authenticator: PasswordAuthenticator;
   signingKeys: SigningKeyRing;
   signingRepo: KyselySigningKeyRepository;
@@ -85,6 +89,8 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
   const users = new KyselyUserRepository(storage);
   const hasher = new PasswordHasher();
   const guard = new BruteForceGuard(new KyselyFailureCounter(storage), clock);
+  const tenant = new KyselyTenantRepository(storage, now);
+  const throttle = new IpThrottle(new KyselyIpAttemptStore(storage), async () => (await tenant.get()).suspicious_ip_throttling, clock);
   const signingRepo = new KyselySigningKeyRepository(storage);
   const payloads = new KyselyOidcPayloadRepository(storage, now);
   const connections = new KyselyConnectionRepository(storage);
@@ -100,11 +106,12 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
     connections,
     users,
     apis: new KyselyResourceServerRepository(storage, master),
-    tenant: new KyselyTenantRepository(storage, now),
+    tenant,
     payloads,
     hasher,
     guard,
-    authenticator: new PasswordAuthenticator(users, hasher, guard, clock),
+    throttle,
+    authenticator: new PasswordAuthenticator(users, hasher, guard, throttle, clock),
     // Auth0 kids are opaque base64url strings (§2.4); a kid is fixed when its key is generated.
     signingKeys: new SigningKeyRing(signingRepo, master, clock, { purpose: SIGNING_PURPOSE, alg: 'RS256', kid: () => randomBytes(24).toString('base64url') }),
     signingRepo,

@@ -50,7 +50,7 @@ function known(s: Auth0Services, w: Where): Omit<LogEventInput, 'type'> {
   };
 }
 
-/** s / fp / fu / f for the hosted login page, sepft for password grants; limit_wc when a failure blocks the pair (§5). */
+/** s / fp / fu / f for the hosted login page, sepft for password grants; limit_wc when a failure blocks the pair, limit_mu for a throttled IP (§5). */
 export function logLogin(s: Auth0Services, w: Where & { connection: Connection; identifier: string; outcome: LoginOutcome; grant: boolean }): void {
   recordEvent(s.ctx, async () => {
     const base = await common(s, w);
@@ -58,6 +58,7 @@ export function logLogin(s: Auth0Services, w: Where & { connection: Connection; 
     if (o.ok) return { ...base, type: w.grant ? 'sepft' : 's', user_id: o.user.user_id, user_name: o.user.email ?? o.user.username ?? w.identifier };
     if (o.reason === 'blocked_user') return { ...base, type: 'f', description: 'user is blocked', user_name: w.identifier };
     if (o.reason === 'too_many_attempts') return { ...base, type: 'f', description: 'Too many failed login attempts: this identifier is blocked for this IP address.', user_name: w.identifier };
+    if (o.reason === 'suspicious_ip') return { ...base, type: 'limit_mu', description: 'Too many failed logins from this IP address: logins from it are throttled.', user_name: w.identifier };
     const user = w.identifier.includes('@') ? await s.users.findByEmail(w.connection.id, w.identifier) : await s.users.findByUsername(w.connection.id, w.identifier);
     const failed: LogEventInput = { ...base, type: user ? 'fp' : 'fu', description: 'Wrong email or password.', user_id: user?.user_id, user_name: w.identifier };
     const bfp = w.connection.options.brute_force_protection !== false;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context.js';
 import { createAuth0Services, type Auth0Services } from '../auth0/services.js';
 import { createMgmt, type Mgmt } from './context.js';
+import { attackProtectionOperations } from './operations/attack-protection.js';
 import { clientGrantOperations } from './operations/client-grants.js';
 import { clientOperations } from './operations/clients.js';
 import { connectionOperations } from './operations/connections.js';
@@ -25,6 +26,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
     ...userReadOperations(m),
     ...userWriteOperations(m),
     ...userBlockOperations(m),
+    ...attackProtectionOperations(m),
     ...clientOperations(m),
     ...connectionOperations(m),
     ...resourceServerOperations(m),

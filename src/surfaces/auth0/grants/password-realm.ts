@@ -1,5 +1,6 @@
 import type { KoaContext, Provider } from 'oidc-provider';
 import { BLOCKED_MESSAGE } from '../../../core/identity/brute-force.js';
+import { SUSPICIOUS_IP_MESSAGE } from '../../../core/identity/ip-throttle.js';
 import { isEnabledFor } from '../../../core/identity/connections.js';
 import { OIDC_SCOPES } from '../../../core/oauth/access-token-claims.js';
 import { GRANT } from '../../../core/oauth/applications.js';
@@ -46,6 +47,7 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
   logLogin(s, { clientId: client.clientId, clientName: str(client['clientName']), connection, identifier: username, outcome, grant: true, ip, userAgent: ctx.get('user-agent') || undefined });
   if (!outcome.ok) {
     if (outcome.reason === 'too_many_attempts') throw auth0Error(429, 'too_many_attempts', BLOCKED_MESSAGE);
+    if (outcome.reason === 'suspicious_ip') throw auth0Error(429, 'too_many_attempts', SUSPICIOUS_IP_MESSAGE);
     if (outcome.reason === 'blocked_user') throw auth0Error(401, 'unauthorized', 'user is blocked');
     throw auth0Error(403, 'invalid_grant', 'Wrong email or password.');
   }
