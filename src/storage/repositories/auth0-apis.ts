@@ -2,6 +2,7 @@ import { newSigningSecret, type ClientGrant, type ResourceServer, type ResourceS
 import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientGrantsTable, Auth0ResourceServersTable } from '../schema.js';
+import { PreparedRead } from '../prepared-read.js';
 import { DecodedRows } from './decoded-rows.js';
 
 type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'signing_secret' | 'created_at' | 'updated_at'>;
@@ -19,10 +20,18 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
     (row, value) => row.signing_secret_sealed === null || value.signing_secret !== undefined,
   );
 
+  readonly #byIdentifier: PreparedRead<Auth0ResourceServersTable, [string]>;
+  readonly #grant: PreparedRead<Auth0ClientGrantsTable, [string, string]>;
+
   constructor(
     private readonly storage: Storage,
     private readonly master: Sealer,
-  ) {}
+  ) {
+    this.#byIdentifier = new PreparedRead(storage.db, 1, (db, identifier) => db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier));
+    this.#grant = new PreparedRead(storage.db, 2, (db, clientId, audience) =>
+      db.selectFrom('auth0_client_grants').selectAll().where('client_id', '=', clientId).where('audience', '=', audience),
+    );
+  }
 
   #toServer(r: Auth0ResourceServersTable): ResourceServer {
     const server: ResourceServer = {
@@ -49,8 +58,7 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
 
   /** Every token request for an API looks it up: decoded only when its row changed (decoded-rows.ts). */
   async findByIdentifier(identifier: string): Promise<ResourceServer | undefined> {
-    const row = await this.storage.db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier).executeTakeFirst();
-    return this.#decoded.of(identifier, row);
+    return this.#decoded.of(identifier, await this.#byIdentifier.first(identifier));
   }
 
   async findSystem(): Promise<ResourceServer | undefined> {
@@ -94,12 +102,7 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
   }
 
   async findGrant(clientId: string, audience: string): Promise<ClientGrant | undefined> {
-    const row = await this.storage.db
-      .selectFrom('auth0_client_grants')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where('audience', '=', audience)
-      .executeTakeFirst();
+    const row = await this.#grant.first(clientId, audience);
     return row && toGrant(row);
   }
 

@@ -1,6 +1,7 @@
 import type { Connection } from '../../core/identity/connections.js';
 import type { ConnectionRepository } from '../../core/identity/ports.js';
 import { isUniqueViolation, type Storage } from '../database.js';
+import { PreparedRead } from '../prepared-read.js';
 import type { Auth0ConnectionsTable } from '../schema.js';
 
 type Body = Omit<Connection, 'id' | 'name' | 'strategy' | 'created_at' | 'updated_at'>;
@@ -15,10 +16,15 @@ const toConnection = (row: Auth0ConnectionsTable): Connection => ({
 });
 
 export class KyselyConnectionRepository implements ConnectionRepository {
-  constructor(private readonly storage: Storage) {}
+  /** The look-up of every password login. */
+  readonly #byName: PreparedRead<Auth0ConnectionsTable, [string]>;
+
+  constructor(private readonly storage: Storage) {
+    this.#byName = new PreparedRead(storage.db, 1, (db, name) => db.selectFrom('auth0_connections').selectAll().where('name', '=', name));
+  }
 
   async findByName(name: string): Promise<Connection | undefined> {
-    const row = await this.storage.db.selectFrom('auth0_connections').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.#byName.first(name);
     return row && toConnection(row);
   }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Storage } from '../database.js';
-import type { Database } from '../schema.js';
+import type { Auth0OidcPayloadsTable, Database } from '../schema.js';
+import { PreparedRead } from '../prepared-read.js';
 import { GroupCommit } from './group-commit.js';
 
 /** A stored oidc-provider artefact (see surfaces/auth0/adapter.ts). */
@@ -18,8 +19,16 @@ export interface OidcPayloadRecord {
  * concurrent token requests share one transaction — one fsync — and waiting for another worker's
  * write lock never stalls the event loop (an autocommit statement would sleep in busy_timeout).
  */
+type FindColumn = 'id' | 'uid' | 'user_code';
+type FoundRow = Pick<Auth0OidcPayloadsTable, 'payload' | 'consumed_at' | 'expires_at'>;
+
+const findBy = (db: Kysely<Database>, column: FindColumn): PreparedRead<FoundRow, [string, string]> =>
+  new PreparedRead(db, 2, (q, model, value) => q.selectFrom('auth0_oidc_payloads').select(['payload', 'consumed_at', 'expires_at']).where('model', '=', model).where(column, '=', value));
+
 export class KyselyOidcPayloadRepository {
   #writes = 0;
+  /** The look-up of every token, grant and session, by each column it is found by. */
+  readonly #find: Record<FindColumn, PreparedRead<FoundRow, [string, string]>>;
   readonly #group: GroupCommit<Kysely<Database>> | undefined;
 
   constructor(
@@ -27,6 +36,7 @@ export class KyselyOidcPayloadRepository {
     private readonly now: () => number = Date.now,
   ) {
     this.#group = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => trx) : undefined;
+    this.#find = { id: findBy(storage.db, 'id'), uid: findBy(storage.db, 'uid'), user_code: findBy(storage.db, 'user_code') };
   }
 
   #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -47,13 +57,8 @@ export class KyselyOidcPayloadRepository {
     if (++this.#writes % 500 === 0) void this.sweep().catch(() => undefined);
   }
 
-  async find(model: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<OidcPayloadRecord | undefined> {
-    const row = await this.storage.db
-      .selectFrom('auth0_oidc_payloads')
-      .select(['payload', 'consumed_at', 'expires_at'])
-      .where('model', '=', model)
-      .where(column, '=', value)
-      .executeTakeFirst();
+  async find(model: string, column: FindColumn, value: string): Promise<OidcPayloadRecord | undefined> {
+    const row = await this.#find[column].first(model, value);
     if (!row || (row.expires_at !== null && row.expires_at <= this.now())) return undefined;
     return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at };
   }

@@ -5,6 +5,7 @@ import { logExchange } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
 import { corsOrigins } from '../client-metadata.js';
 import { allowedOriginHeaders } from '../http.js';
+import { providerClientOf } from '../provider-clients.js';
 import type { Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
@@ -45,7 +46,7 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   const origin = caller.origin;
   if (origin !== undefined && !corsOrigins(found.app).has(origin)) return undefined;
 
-  const [client, rt] = await Promise.all([provider.Client.find(clientId), provider.RefreshToken.find(value, { ignoreExpiration: true })]);
+  const [client, rt] = await Promise.all([providerClientOf(provider, found), provider.RefreshToken.find(value, { ignoreExpiration: true })]);
   if (!client || !rt || rt.clientId !== clientId || rt.isExpired || rt.consumed) return undefined;
   if (rt.resource || rt.claims || rt.rar || rt.jkt || rt['x5t#S256'] || rt.expiresWithSession) return undefined;
   const [grant, user] = await Promise.all([provider.Grant.find(rt.grantId, { ignoreExpiration: true }), s.users.findById(rt.accountId)]);
