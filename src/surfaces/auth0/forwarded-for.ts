@@ -10,7 +10,16 @@ import type { KoaContext } from 'oidc-provider';
  */
 export function endUserIp(ctx: KoaContext): string {
   const client = ctx.oidc.client;
-  if (client?.['ip_header_trusted'] !== true || client['clientAuthMethod'] === 'none') return ctx.ip;
-  const first = ctx.get('auth0-forwarded-for').split(',')[0]?.trim() ?? '';
-  return isIP(first) ? first : ctx.ip;
+  return forwardedEndUserIp(client?.['ip_header_trusted'] === true && client['clientAuthMethod'] !== 'none', ctx.get('auth0-forwarded-for'), ctx.ip);
+}
+
+/**
+ * The same decision from its inputs, for the grants answered outside oidc-provider
+ * (grants/password-realm.ts): `trusted` is a confidential client trusting the header, `header`
+ * its `auth0-forwarded-for` value, `connectionIp` the client's address.
+ */
+export function forwardedEndUserIp(trusted: boolean, header: string | undefined, connectionIp: string): string {
+  if (!trusted) return connectionIp;
+  const first = (header ?? '').split(',')[0]?.trim() ?? '';
+  return isIP(first) ? first : connectionIp;
 }

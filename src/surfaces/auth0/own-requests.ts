@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GRANT } from '../../core/oauth/applications.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { passwordGrant } from './grants/password-realm.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import type { BuiltProvider } from './provider.js';
 import type { Auth0Services } from './services.js';
@@ -16,9 +17,10 @@ export interface OwnAnswer {
 
 /**
  * The requests on oidc-provider's paths that Cognate answers itself — the hot token grants
- * (grants/client-credentials.ts, grants/refresh-token.ts) and /userinfo for the tokens it issues
- * itself (userinfo.ts) — or, for everything else, the request to hand to oidc-provider: token and
- * revocation bodies normalised to the form parameters it reads (token-request.ts).
+ * (grants/client-credentials.ts, grants/refresh-token.ts, the password grants in
+ * grants/password-realm.ts) and /userinfo for the tokens it issues itself (userinfo.ts) — or,
+ * for everything else, the request to hand to oidc-provider: token and revocation bodies
+ * normalised to the form parameters it reads (token-request.ts).
  */
 export async function answerOwnRequests(s: Auth0Services, built: BuiltProvider, req: IncomingMessage, path: string, clientIp: string): Promise<{ answer: OwnAnswer } | { forward: IncomingMessage }> {
   if (path === '/userinfo') {
@@ -33,6 +35,11 @@ export async function answerOwnRequests(s: Auth0Services, built: BuiltProvider, 
     case GRANT.clientCredentials: {
       const answer = await clientCredentialsGrant(s, built.signer, request, caller);
       return answer ? { answer } : { forward: asFormRequest(req, await withGrantedScopes(s, request)) };
+    }
+    case GRANT.password:
+    case GRANT.passwordRealm: {
+      const answer = await passwordGrant(s, built.provider, built.signer, request, caller);
+      return answer ? { answer } : { forward: asFormRequest(req, request) };
     }
     case GRANT.refreshToken: {
       const answer = await refreshTokenGrant(s, built.provider, built.signer, request, caller);

@@ -1,15 +1,26 @@
-import type { KoaContext, Provider } from 'oidc-provider';
+import { randomBytes } from 'node:crypto';
+import type { Account, ClientInstance, KoaContext, Provider } from 'oidc-provider';
+import type { LoginOutcome } from '../../../core/identity/authenticate.js';
 import { BLOCKED_MESSAGE } from '../../../core/identity/brute-force.js';
+import { isEnabledFor, type Connection } from '../../../core/identity/connections.js';
 import { SUSPICIOUS_IP_MESSAGE } from '../../../core/identity/ip-throttle.js';
-import { isEnabledFor } from '../../../core/identity/connections.js';
-import { OIDC_SCOPES } from '../../../core/oauth/access-token-claims.js';
-import { GRANT } from '../../../core/oauth/applications.js';
-import { accountOf } from '../account.js';
-import { resourceIndicators } from '../audience.js';
+import { accessTokenJwt, auth0Gty, OIDC_SCOPES, userTokenAudience } from '../../../core/oauth/access-token-claims.js';
+import { GRANT, type Application } from '../../../core/oauth/applications.js';
+import type { ResourceServer } from '../../../core/oauth/resource-servers.js';
+import { accessTokenLifetime, idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logLogin } from '../../management/auth0-log-hooks.js';
-import { auth0Error } from '../errors.js';
-import { endUserIp } from '../forwarded-for.js';
+import { accountOf } from '../account.js';
+import { resourceIndicators, userScopesOf } from '../audience.js';
+import { corsOrigins } from '../client-metadata.js';
+import { auth0Error, oauthError, type OAuthErrorReply } from '../errors.js';
+import { endUserIp, forwardedEndUserIp } from '../forwarded-for.js';
+import { allowedOriginHeaders, str } from '../http.js';
+import { signAccessToken, type Rs256Signer } from '../jwt-signer.js';
+import { providerClientOf } from '../provider-clients.js';
 import type { Auth0Services } from '../services.js';
+import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
+import { sealUserinfoToken } from '../userinfo-tokens.js';
+import { authenticatedFor } from './client-auth.js';
 
 const PARAMS = ['username', 'password', 'realm', 'scope', 'audience'];
 
@@ -17,43 +28,84 @@ const PARAMS = ['username', 'password', 'realm', 'scope', 'audience'];
  * Resource Owner Password grants (auth0-api.md §1.4): `password` against the tenant's default
  * directory and `http://auth0.com/oauth/grant-type/password-realm` against the named connection,
  * with Auth0's failure answers (wrong password 403 invalid_grant, lockout 429, blocked 401).
+ * The common case is answered outside oidc-provider ({@link passwordGrant}); these
+ * registrations answer everything that declines, as before.
  */
 export function registerPasswordGrants(provider: Provider, s: Auth0Services): void {
-  provider.registerGrantType(GRANT.password, (ctx) => passwordGrant(ctx, provider, s, false), PARAMS);
-  provider.registerGrantType(GRANT.passwordRealm, (ctx) => passwordGrant(ctx, provider, s, true), PARAMS);
+  provider.registerGrantType(GRANT.password, (ctx) => passwordGrantInProvider(ctx, provider, s, false), PARAMS);
+  provider.registerGrantType(GRANT.passwordRealm, (ctx) => passwordGrantInProvider(ctx, provider, s, true), PARAMS);
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** A failed login as the authenticator reports it (core/identity/authenticate.ts). */
+export type LoginFailure = Extract<LoginOutcome, { ok: false }>;
 
-async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Services, withRealm: boolean): Promise<void> {
+/**
+ * Auth0's answer to a password login the authenticator refused (§1.4 error table) — the one
+ * mapping both paths use. Exhaustive: a new failure reason does not compile until mapped here.
+ */
+export function loginFailure(outcome: LoginFailure): OAuthErrorReply {
+  switch (outcome.reason) {
+    case 'wrong_credentials':
+      // Unknown user and wrong password alike: no user enumeration.
+      return oauthError(403, 'invalid_grant', 'Wrong email or password.');
+    case 'blocked_user':
+      return oauthError(401, 'unauthorized', 'user is blocked');
+    case 'too_many_attempts':
+      return oauthError(429, 'too_many_attempts', BLOCKED_MESSAGE);
+    case 'suspicious_ip':
+      return oauthError(429, 'too_many_attempts', SUSPICIOUS_IP_MESSAGE);
+    default: {
+      const unmapped: never = outcome.reason;
+      throw new Error(`login failure ${String(unmapped)} has no Auth0 answer`);
+    }
+  }
+}
+
+/** What a password grant logs in with, read and checked before the password is (nothing recorded yet). */
+interface LoginRequest {
+  username: string;
+  password: string;
+  connection: Connection;
+}
+
+/**
+ * The login a password grant asks for, or Auth0's answer to what is missing or wrong in it.
+ * `param` reads a parameter, an empty one as absent (as oidc-provider's params do).
+ */
+async function loginRequestOf(s: Auth0Services, clientId: string, param: (name: string) => string | undefined, withRealm: boolean): Promise<LoginRequest | { failure: OAuthErrorReply }> {
+  const username = param('username');
+  const password = param('password');
+  if (!username) return { failure: oauthError(400, 'invalid_request', 'missing username parameter') };
+  if (!password) return { failure: oauthError(400, 'invalid_request', 'missing password parameter') };
+  const realm = withRealm ? param('realm') : (await s.tenant.get()).default_directory || undefined;
+  if (!realm) {
+    if (withRealm) return { failure: oauthError(400, 'invalid_request', 'missing realm parameter') };
+    return { failure: oauthError(500, 'server_error', 'Authorization server not configured with default connection.') };
+  }
+  const connection = await s.connections.findByName(realm);
+  if (!connection || connection.strategy !== 'auth0') return { failure: oauthError(400, 'invalid_request', `Unknown realm ${realm}.`) };
+  if (!isEnabledFor(connection, clientId)) return { failure: oauthError(403, 'unauthorized_client', 'The connection is not enabled for this client.') };
+  return { username, password, connection };
+}
+
+const thrown = ({ status, body }: OAuthErrorReply) => auth0Error(status, body.error, body.error_description);
+
+/** The handler registered with oidc-provider: it answers every request {@link passwordGrant} declines. */
+async function passwordGrantInProvider(ctx: KoaContext, provider: Provider, s: Auth0Services, withRealm: boolean): Promise<void> {
   const p = ctx.oidc.params;
   const client = ctx.oidc.client;
   if (!client) throw auth0Error(401, 'access_denied', 'Unauthorized');
-  const username = str(p['username']);
-  const password = str(p['password']);
-  if (!username) throw auth0Error(400, 'invalid_request', 'missing username parameter');
-  if (!password) throw auth0Error(400, 'invalid_request', 'missing password parameter');
-  const realm = withRealm ? str(p['realm']) : ((await s.tenant.get()).default_directory ?? undefined);
-  if (!realm) {
-    if (withRealm) throw auth0Error(400, 'invalid_request', 'missing realm parameter');
-    throw auth0Error(500, 'server_error', 'Authorization server not configured with default connection.');
-  }
-  const connection = await s.connections.findByName(realm);
-  if (!connection || connection.strategy !== 'auth0') throw auth0Error(400, 'invalid_request', `Unknown realm ${realm}.`);
-  if (!isEnabledFor(connection, client.clientId)) throw auth0Error(403, 'unauthorized_client', 'The connection is not enabled for this client.');
+  const checked = await loginRequestOf(s, client.clientId, (name) => str(p[name]), withRealm);
+  if ('failure' in checked) throw thrown(checked.failure);
+  const { username, password, connection } = checked;
 
   const ip = endUserIp(ctx);
   const outcome = await s.authenticator.login(connection, username, password, ip);
   logLogin(s, { clientId: client.clientId, clientName: str(client['clientName']), connection, identifier: username, outcome, grant: true, ip, userAgent: ctx.get('user-agent') || undefined });
-  if (!outcome.ok) {
-    if (outcome.reason === 'too_many_attempts') throw auth0Error(429, 'too_many_attempts', BLOCKED_MESSAGE);
-    if (outcome.reason === 'suspicious_ip') throw auth0Error(429, 'too_many_attempts', SUSPICIOUS_IP_MESSAGE);
-    if (outcome.reason === 'blocked_user') throw auth0Error(401, 'unauthorized', 'user is blocked');
-    throw auth0Error(403, 'invalid_grant', 'Wrong email or password.');
-  }
+  if (!outcome.ok) throw thrown(loginFailure(outcome));
   // The user the password was checked against (blocked users were refused above): no second read.
   const account = accountOf(outcome.user);
-  if (!account) throw auth0Error(401, 'unauthorized', 'user is blocked');
+  if (!account) throw thrown(loginFailure({ ok: false, reason: 'blocked_user' }));
   ctx.oidc.entity('Account', account);
 
   const requested = (str(p['scope']) ?? '').split(' ').filter(Boolean);
@@ -109,4 +161,192 @@ async function passwordGrant(ctx: KoaContext, provider: Provider, s: Auth0Servic
     expires_in: at.expiration,
     token_type: 'Bearer',
   };
+}
+
+/** What the native password grant answers: tokens, or Auth0's error; CORS headers for an allowed browser origin. */
+export interface PasswordReply {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** RFC 6749 §3.3 scope syntax, as oidc-provider checks it (helpers/is_valid_scope.js): anything else is its 400. */
+const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/u;
+
+/**
+ * An Accept under which oidc-provider might answer an error with an HTML page (its error handler
+ * renders one when Koa's `ctx.accepts('json', 'html')` prefers html). Conservative: any mention
+ * of html or text/*, or any weighting (q=), is left to it; otherwise JSON wins the negotiation.
+ */
+const MAY_PREFER_HTML = /html|text\/\*|q=/i;
+
+/**
+ * A request in the plain form only: no client assertion, attestation or remaining Authorization
+ * header (Basic was moved into the body: token-request.ts), no DPoP, an Accept that gets JSON.
+ */
+function isPlain({ params, headers }: TokenRequest): boolean {
+  return (
+    !params.has('client_assertion') &&
+    !params.has('client_assertion_type') &&
+    headers.authorization === undefined &&
+    headers['dpop'] === undefined &&
+    headers['oauth-client-attestation'] === undefined &&
+    headers['oauth-client-attestation-pop'] === undefined &&
+    (headers.accept === undefined || !MAY_PREFER_HTML.test(headers.accept))
+  );
+}
+
+/** An HS256 API whose secret did not open signs nothing (jwt-signer.ts hs256SecretOf): oidc-provider's 500 to give. */
+const canSign = (api: ResourceServer): boolean => api.signing_alg !== 'HS256' || api.is_system || Boolean(api.signing_secret);
+
+/**
+ * The password grants answered outside oidc-provider's Koa stack — whose middleware costs a login
+ * ~3 ms of main-thread time, more than anything but the argon2id hash — with the same checks,
+ * answers, tenant logs and brute-force accounting as the registered handler above, and
+ * oidc-provider's own models for the ID token (RS256 by the tenant key, HS256 by the client
+ * secret) and for the refresh token with its grant. Without an API the access token is Auth0's
+ * sealed /userinfo token (userinfo-tokens.ts); for an API it is the JWT the provider's format and
+ * customizer (provider.ts) would sign. So a login without `offline_access` stores no token.
+ *
+ * Returns `undefined` — the request goes to oidc-provider, answered there as before — for
+ * everything it does not fully own, always before the password is checked: repeated parameters,
+ * an invalid `scope`, unusual client authentication and every client-authentication failure, a
+ * browser origin the application does not allow, DPoP, an Accept that might get an HTML error
+ * page, a tenant without a default directory (its 500), an API that is unknown or cannot sign,
+ * and a /userinfo-only token without `openid` (oidc-provider refuses its own such token at
+ * /userinfo with 403 insufficient_scope; a sealed one would be answered).
+ */
+export async function passwordGrant(s: Auth0Services, provider: Provider, signer: Rs256Signer, req: TokenRequest, caller: Caller): Promise<PasswordReply | undefined> {
+  const p = req.params;
+  const grantType = p.get('grant_type');
+  if (grantType !== GRANT.password && grantType !== GRANT.passwordRealm) return undefined;
+  const param = (name: string): string | undefined => p.get(name) || undefined;
+  const clientId = param('client_id');
+  const scope = param('scope');
+  if (!clientId || !singleValued(p) || !isPlain(req) || (scope !== undefined && !SCOPE_SYNTAX.test(scope))) return undefined;
+  const found = await s.apps.find(clientId);
+  if (!authenticatedFor(found, p.get('client_secret'), grantType, true)) return undefined;
+  const app = found.app;
+  const origin = caller.origin;
+  if (origin !== undefined && !corsOrigins(app).has(origin)) return undefined;
+  const headers = origin === undefined ? {} : allowedOriginHeaders(origin);
+
+  const checked = await loginRequestOf(s, clientId, param, grantType === GRANT.passwordRealm);
+  if ('failure' in checked) return checked.failure.status >= 500 ? undefined : { ...checked.failure, headers };
+  const requested = (scope ?? '').split(' ').filter(Boolean);
+  const audience = param('audience') ?? ((await s.tenant.get()).default_audience || undefined);
+  const api = audience === undefined ? undefined : await s.apis.findByIdentifier(audience);
+  if (audience === undefined ? !requested.includes('openid') : !api || !canSign(api)) return undefined;
+  // oidc-provider's client, for its ID token and refresh token models (a client it cannot load is its to answer).
+  const client = await providerClientOf(provider, found).catch(() => undefined);
+  if (!client) return undefined;
+
+  const { username, password, connection } = checked;
+  const forwarded = req.headers['auth0-forwarded-for'];
+  const ip = forwardedEndUserIp(app.is_token_endpoint_ip_header_trusted && app.token_endpoint_auth_method !== 'none', typeof forwarded === 'string' ? forwarded : undefined, caller.ip);
+  const outcome = await s.authenticator.login(connection, username, password, ip);
+  logLogin(s, { clientId, clientName: str(app.name), connection, identifier: username, outcome, grant: true, ip, userAgent: caller.userAgent || undefined });
+  if (!outcome.ok) return { ...loginFailure(outcome), headers };
+  const account = accountOf(outcome.user);
+  if (!account) return { ...loginFailure({ ok: false, reason: 'blocked_user' }), headers };
+
+  const oidcScopes = requested.filter((x) => OIDC_SCOPES.has(x));
+  const oidcScope = oidcScopes.join(' ');
+  const allowed = api && new Set(userScopesOf(s.issuer(), api).split(' '));
+  const apiScopes = allowed ? requested.filter((x) => allowed.has(x)) : [];
+  // The access token's own scopes: the API's, or for /userinfo the OIDC ones; the answer lists both.
+  const atScopes = api ? apiScopes : oidcScopes;
+  const granted = [...new Set([...oidcScopes, ...atScopes])].join(' ');
+  const now = Math.floor(s.ctx.clock.now() / 1000);
+  const subject = { accountId: account.accountId, clientId, iat: now };
+
+  const [access, idToken, refreshToken] = await Promise.all([
+    api && audience ? apiAccessToken(s, signer, api, subject, oidcScopes, apiScopes) : sealUserinfoToken(s, { sub: account.accountId, azp: clientId, scope: granted }),
+    requested.includes('openid') ? idTokenOf(provider, signer, client, app, account, oidcScope, now) : undefined,
+    requested.includes('offline_access') && client.grantTypeAllowed(GRANT.refreshToken)
+      ? savedRefreshToken(provider, client, account, now, oidcScope, api && audience ? { audience, scope: apiScopes.join(' ') } : undefined)
+      : undefined,
+  ]);
+  return {
+    status: 200,
+    headers,
+    body: {
+      access_token: access.token,
+      ...(idToken ? { id_token: idToken } : {}),
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      scope: granted,
+      expires_in: access.expiresIn,
+      token_type: 'Bearer',
+    },
+  };
+}
+
+/**
+ * A user's access token for an API, as oidc-provider's JWT format and the customizer
+ * (provider.ts auth0AccessTokenShape) make it: the API's dialect, the requested OIDC scopes
+ * listed first, /userinfo as a second audience with `openid`, signed as the API says.
+ */
+function apiAccessToken(
+  s: Auth0Services,
+  signer: Rs256Signer,
+  api: ResourceServer,
+  subject: { accountId: string; clientId: string; iat: number },
+  oidcScopes: readonly string[],
+  apiScopes: readonly string[],
+): { token: string; expiresIn: number } {
+  const expiresIn = accessTokenLifetime(api, false);
+  const jwt = accessTokenJwt(api.token_dialect, {
+    iss: s.issuer(),
+    sub: subject.accountId,
+    aud: userTokenAudience(api.identifier, s.issuer(), oidcScopes),
+    iat: subject.iat,
+    exp: subject.iat + expiresIn,
+    scope: [...oidcScopes, ...apiScopes.filter((x) => !oidcScopes.includes(x))].join(' '),
+    clientId: subject.clientId,
+    gty: auth0Gty(GRANT.password),
+    // oidc-provider's token id: 43 url-safe characters (256 bits).
+    jti: randomBytes(32).toString('base64url'),
+    // No roles: a user has no permissions here (§2.2 `_authz`).
+    permissions: [],
+  });
+  return { token: signAccessToken(signer, api, jwt), expiresIn };
+}
+
+/** The ID token the registered handler issues (no nonce: none was sent, §1.5, §10.4). */
+async function idTokenOf(provider: Provider, signer: Rs256Signer, client: ClientInstance, app: Application, account: Account, oidcScope: string, now: number): Promise<string> {
+  const token = new provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), auth_time: now }, { client });
+  token.scope = oidcScope;
+  if (client['idTokenSignedResponseAlg'] !== 'RS256') return token.issue({ use: 'idtoken' });
+  // What IdToken.issue signs (its payload, plus what its JWT.sign adds, in that order), signed
+  // with the same key through node:crypto, as the native refresh grant does.
+  const payload = await token.payload();
+  return signer.sign(undefined, Object.assign(payload, { aud: client.clientId, exp: now + idTokenLifetime(app), iat: now, iss: provider.issuer, sub: payload['sub'] }));
+}
+
+/** A refresh token saved with its grant (saved together: one commit on SQLite), as the registered handler saves them. */
+async function savedRefreshToken(
+  provider: Provider,
+  client: ClientInstance,
+  account: Account,
+  now: number,
+  oidcScope: string,
+  resource: { audience: string; scope: string } | undefined,
+): Promise<string> {
+  const grant = new provider.Grant({ clientId: client.clientId, accountId: account.accountId });
+  grant.jti = grant.generateTokenId();
+  grant.addOIDCScope(oidcScope);
+  if (resource) grant.addResourceScope(resource.audience, resource.scope);
+  const rt = new provider.RefreshToken({
+    accountId: account.accountId,
+    client,
+    grantId: grant.jti,
+    gty: GRANT.password,
+    // The API's scopes too: a refresh filters the new access token's scopes by these.
+    scope: [oidcScope, resource?.scope ?? ''].filter(Boolean).join(' '),
+    rotations: 0,
+    authTime: now,
+    ...(resource ? { resource: resource.audience } : {}),
+  });
+  const [, refreshToken] = await Promise.all([grant.save(), rt.save()]);
+  return refreshToken;
 }
