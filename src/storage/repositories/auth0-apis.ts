@@ -2,13 +2,17 @@ import { newSigningSecret, type ClientGrant, type ResourceServer, type ResourceS
 import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientGrantsTable, Auth0ResourceServersTable } from '../schema.js';
-import { PreparedRead } from '../prepared-read.js';
+import { compiledOnce } from '../compiled-once.js';
 import { DecodedRows } from './decoded-rows.js';
 
 type Body = Omit<ResourceServer, 'id' | 'identifier' | 'name' | 'is_system' | 'signing_secret' | 'created_at' | 'updated_at'>;
 
 /** Binds a sealed signing secret to its API: it cannot be moved to another row. */
 const aad = (id: string): string => `auth0-api-signing-secret:${id}`;
+
+// The look-ups of every token request for an API.
+const apiByIdentifier = compiledOnce(1, (db, arg) => db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', arg<string>(0)));
+const grantOf = compiledOnce(2, (db, arg) => db.selectFrom('auth0_client_grants').selectAll().where('client_id', '=', arg<string>(0)).where('audience', '=', arg<string>(1)));
 
 const toGrant = (r: Auth0ClientGrantsTable): ClientGrant => ({ ...r, scope: JSON.parse(r.scope) as string[] });
 
@@ -20,18 +24,10 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
     (row, value) => row.signing_secret_sealed === null || value.signing_secret !== undefined,
   );
 
-  readonly #byIdentifier: PreparedRead<Auth0ResourceServersTable, [string]>;
-  readonly #grant: PreparedRead<Auth0ClientGrantsTable, [string, string]>;
-
   constructor(
     private readonly storage: Storage,
     private readonly master: Sealer,
-  ) {
-    this.#byIdentifier = new PreparedRead(storage.db, 1, (db, identifier) => db.selectFrom('auth0_resource_servers').selectAll().where('identifier', '=', identifier));
-    this.#grant = new PreparedRead(storage.db, 2, (db, clientId, audience) =>
-      db.selectFrom('auth0_client_grants').selectAll().where('client_id', '=', clientId).where('audience', '=', audience),
-    );
-  }
+  ) {}
 
   #toServer(r: Auth0ResourceServersTable): ResourceServer {
     const server: ResourceServer = {
@@ -58,7 +54,8 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
 
   /** Every token request for an API looks it up: decoded only when its row changed (decoded-rows.ts). */
   async findByIdentifier(identifier: string): Promise<ResourceServer | undefined> {
-    return this.#decoded.of(identifier, await this.#byIdentifier.first(identifier));
+    const [row] = await apiByIdentifier(this.storage.db, this.storage.dialect, identifier);
+    return this.#decoded.of(identifier, row);
   }
 
   async findSystem(): Promise<ResourceServer | undefined> {
@@ -102,7 +99,7 @@ export class KyselyResourceServerRepository implements ResourceServerRepository 
   }
 
   async findGrant(clientId: string, audience: string): Promise<ClientGrant | undefined> {
-    const row = await this.#grant.first(clientId, audience);
+    const [row] = await grantOf(this.storage.db, this.storage.dialect, clientId, audience);
     return row && toGrant(row);
   }
 

@@ -2,10 +2,13 @@ import type { Application, ApplicationRepository, ApplicationWithSecret } from '
 import type { Sealer } from '../../core/keys/sealer.js';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0ClientsTable } from '../schema.js';
-import { PreparedRead } from '../prepared-read.js';
+import { compiledOnce } from '../compiled-once.js';
 import { DecodedRows } from './decoded-rows.js';
 
 const aad = (clientId: string): string => `auth0-client-secret:${clientId}`;
+
+/** The look-up of every token request. */
+const clientById = compiledOnce(1, (db, arg) => db.selectFrom('auth0_clients').selectAll().where('client_id', '=', arg<string>(0)));
 
 /**
  * Applications; client secrets sealed under the master key, bound to the client id.
@@ -20,14 +23,10 @@ export class KyselyApplicationRepository implements ApplicationRepository {
     (row, value) => row.secret_sealed === null || value.secret !== null,
   );
 
-  readonly #byId: PreparedRead<Auth0ClientsTable, [string]>;
-
   constructor(
     private readonly storage: Storage,
     private readonly master: Sealer,
-  ) {
-    this.#byId = new PreparedRead(storage.db, 1, (db, clientId) => db.selectFrom('auth0_clients').selectAll().where('client_id', '=', clientId));
-  }
+  ) {}
 
   #toApp(row: Auth0ClientsTable): ApplicationWithSecret {
     const body = JSON.parse(row.body) as Omit<Application, 'client_id' | 'name' | 'app_type' | 'system_role' | 'created_at' | 'updated_at'>;
@@ -45,7 +44,8 @@ export class KyselyApplicationRepository implements ApplicationRepository {
   }
 
   async find(clientId: string): Promise<ApplicationWithSecret | undefined> {
-    return this.#decoded.of(clientId, await this.#byId.first(clientId));
+    const [row] = await clientById(this.storage.db, this.storage.dialect, clientId);
+    return this.#decoded.of(clientId, row);
   }
 
   async findBySystemRole(role: string): Promise<ApplicationWithSecret | undefined> {

@@ -1,7 +1,7 @@
 import type { Connection } from '../../core/identity/connections.js';
 import type { ConnectionRepository } from '../../core/identity/ports.js';
 import { isUniqueViolation, type Storage } from '../database.js';
-import { PreparedRead } from '../prepared-read.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Auth0ConnectionsTable } from '../schema.js';
 
 type Body = Omit<Connection, 'id' | 'name' | 'strategy' | 'created_at' | 'updated_at'>;
@@ -15,16 +15,14 @@ const toConnection = (row: Auth0ConnectionsTable): Connection => ({
   updated_at: row.updated_at,
 });
 
-export class KyselyConnectionRepository implements ConnectionRepository {
-  /** The look-up of every password login. */
-  readonly #byName: PreparedRead<Auth0ConnectionsTable, [string]>;
+/** The look-up of every password login. */
+const connectionByName = compiledOnce(1, (db, arg) => db.selectFrom('auth0_connections').selectAll().where('name', '=', arg<string>(0)));
 
-  constructor(private readonly storage: Storage) {
-    this.#byName = new PreparedRead(storage.db, 1, (db, name) => db.selectFrom('auth0_connections').selectAll().where('name', '=', name));
-  }
+export class KyselyConnectionRepository implements ConnectionRepository {
+  constructor(private readonly storage: Storage) {}
 
   async findByName(name: string): Promise<Connection | undefined> {
-    const row = await this.#byName.first(name);
+    const [row] = await connectionByName(this.storage.db, this.storage.dialect, name);
     return row && toConnection(row);
   }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Storage } from '../database.js';
-import type { Auth0OidcPayloadsTable, Database } from '../schema.js';
-import { PreparedRead } from '../prepared-read.js';
+import type { Database } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 import { GroupCommit } from './group-commit.js';
 
 /** A stored oidc-provider artefact (see surfaces/auth0/adapter.ts). */
@@ -20,15 +20,14 @@ export interface OidcPayloadRecord {
  * write lock never stalls the event loop (an autocommit statement would sleep in busy_timeout).
  */
 type FindColumn = 'id' | 'uid' | 'user_code';
-type FoundRow = Pick<Auth0OidcPayloadsTable, 'payload' | 'consumed_at' | 'expires_at'>;
 
-const findBy = (db: Kysely<Database>, column: FindColumn): PreparedRead<FoundRow, [string, string]> =>
-  new PreparedRead(db, 2, (q, model, value) => q.selectFrom('auth0_oidc_payloads').select(['payload', 'consumed_at', 'expires_at']).where('model', '=', model).where(column, '=', value));
+/** The look-up of every token, grant and session, by each column it is found by. */
+const findBy = (column: FindColumn) =>
+  compiledOnce(2, (db, arg) => db.selectFrom('auth0_oidc_payloads').select(['payload', 'consumed_at', 'expires_at']).where('model', '=', arg<string>(0)).where(column, '=', arg<string>(1)));
+const FIND = { id: findBy('id'), uid: findBy('uid'), user_code: findBy('user_code') };
 
 export class KyselyOidcPayloadRepository {
   #writes = 0;
-  /** The look-up of every token, grant and session, by each column it is found by. */
-  readonly #find: Record<FindColumn, PreparedRead<FoundRow, [string, string]>>;
   readonly #group: GroupCommit<Kysely<Database>> | undefined;
 
   constructor(
@@ -36,7 +35,6 @@ export class KyselyOidcPayloadRepository {
     private readonly now: () => number = Date.now,
   ) {
     this.#group = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => trx) : undefined;
-    this.#find = { id: findBy(storage.db, 'id'), uid: findBy(storage.db, 'uid'), user_code: findBy(storage.db, 'user_code') };
   }
 
   #write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -58,7 +56,7 @@ export class KyselyOidcPayloadRepository {
   }
 
   async find(model: string, column: FindColumn, value: string): Promise<OidcPayloadRecord | undefined> {
-    const row = await this.#find[column].first(model, value);
+    const [row] = await FIND[column](this.storage.db, this.storage.dialect, model, value);
     if (!row || (row.expires_at !== null && row.expires_at <= this.now())) return undefined;
     return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at };
   }

@@ -4,7 +4,7 @@ import { emailKey, type User } from '../../core/identity/users.js';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Storage } from '../database.js';
 import type { Auth0UsersTable, Database } from '../schema.js';
-import { PreparedRead } from '../prepared-read.js';
+import { compiledOnce } from '../compiled-once.js';
 import { GroupCommit } from './group-commit.js';
 
 export const toUser = (r: Auth0UsersTable): User => ({
@@ -54,38 +54,31 @@ export const toUserRow = (u: User): Auth0UsersTable => ({
   updated_at: u.updated_at,
 });
 
+// The look-ups of every login and refresh.
+const userById = compiledOnce(1, (db, arg) => db.selectFrom('auth0_users').selectAll().where('user_id', '=', arg<string>(0)));
+const userByEmail = compiledOnce(2, (db, arg) => db.selectFrom('auth0_users').selectAll().where('connection_id', '=', arg<string>(0)).where('email_key', '=', arg<string>(1)));
+const userByUsername = compiledOnce(2, (db, arg) => db.selectFrom('auth0_users').selectAll().where('connection_id', '=', arg<string>(0)).where('username', '=', arg<string>(1)));
+
 export class KyselyUserRepository implements UserRepository {
   /** SQLite: login bookkeeping of concurrent logins shares commits (see recordLogin). */
   readonly #group: GroupCommit<Kysely<Database>> | undefined;
 
-  /** The look-ups of every login and refresh. */
-  readonly #byId: PreparedRead<Auth0UsersTable, [string]>;
-  readonly #byEmail: PreparedRead<Auth0UsersTable, [string, string]>;
-  readonly #byUsername: PreparedRead<Auth0UsersTable, [string, string]>;
-
   constructor(private readonly storage: Storage) {
     this.#group = storage.dialect === 'sqlite' ? new GroupCommit(storage, (trx) => trx) : undefined;
-    this.#byId = new PreparedRead(storage.db, 1, (db, userId) => db.selectFrom('auth0_users').selectAll().where('user_id', '=', userId));
-    this.#byEmail = new PreparedRead(storage.db, 2, (db, connectionId, key) =>
-      db.selectFrom('auth0_users').selectAll().where('connection_id', '=', connectionId).where('email_key', '=', key),
-    );
-    this.#byUsername = new PreparedRead(storage.db, 2, (db, connectionId, username) =>
-      db.selectFrom('auth0_users').selectAll().where('connection_id', '=', connectionId).where('username', '=', username),
-    );
   }
 
   async findById(userId: string): Promise<User | undefined> {
-    const row = await this.#byId.first(userId);
+    const [row] = await userById(this.storage.db, this.storage.dialect, userId);
     return row && toUser(row);
   }
 
   async findByEmail(connectionId: string, email: string): Promise<User | undefined> {
-    const row = await this.#byEmail.first(connectionId, emailKey(email));
+    const [row] = await userByEmail(this.storage.db, this.storage.dialect, connectionId, emailKey(email));
     return row && toUser(row);
   }
 
   async findByUsername(connectionId: string, username: string): Promise<User | undefined> {
-    const row = await this.#byUsername.first(connectionId, username.toLowerCase());
+    const [row] = await userByUsername(this.storage.db, this.storage.dialect, connectionId, username.toLowerCase());
     return row && toUser(row);
   }
 

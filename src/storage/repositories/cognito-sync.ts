@@ -3,7 +3,7 @@ import type { DatasetStore, IdentityRef, SyncRepository, SyncStores, UsageTotals
 import type { DatasetState, SyncRecord } from '../../core/sync/types.js';
 import type { Dialect, Storage } from '../database.js';
 import type { Database } from '../schema.js';
-import { compiledOnce } from './cognito-sync-compiled.js';
+import { compiledOnce } from '../compiled-once.js';
 import { KyselyOutboxWriter, KyselyPoolStore } from './cognito-sync-pools.js';
 import { fromDataset, keyHash, RECORD_COLUMNS, toDataset, toRecord } from './cognito-sync-rows.js';
 import { GroupCommit } from './group-commit.js';

@@ -1,14 +1,15 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
-import type { Database } from '../schema.js';
+import type { Dialect } from './database.js';
+import type { Database } from './schema.js';
 
 /** Stands for the i-th argument while the query is built: `arg<string>(0)`. */
 export type Arg = <T>(i: number) => T;
 
 /**
  * A query that kysely builds and compiles once per dialect, then only runs with new argument
- * values. Building and compiling costs more than SQLite takes to run the small reads that every
- * ListRecords makes. `build` gets placeholders for the arguments, each of which must end up as a
+ * values. Building and compiling costs more than SQLite takes to run the small reads of the hot
+ * paths: every ListRecords and UpdateRecords, and every token request's client, API, grant, user
+ * and token look-ups. `build` gets placeholders for the arguments, each of which must end up as a
  * parameter of the compiled SQL (checked when first compiled); other values stay as written.
  */
 export function compiledOnce<Row>(arity: number, build: (db: Kysely<Database>, arg: Arg) => Compilable<Row>) {
