@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { BruteForceGuard, type FailureCounter } from './brute-force.js';
 import { checkPassword, describePolicy } from './password-policy.js';
-import { PasswordHasher } from './passwords.js';
+import { hashesAtOnce, PasswordHasher } from './passwords.js';
 
 describe('PasswordHasher', () => {
   it('hashes with argon2id m=19456 t=2 p=1 and verifies', async () => {
@@ -29,6 +29,40 @@ describe('PasswordHasher', () => {
     expect(ok.ok).toBe(true);
     expect(ok.rehash).toMatch(/^\$argon2id\$/);
     expect((await hasher.verify('$unknown$pw', 'pw')).ok).toBe(false);
+  });
+});
+
+describe('PasswordHasher turns', () => {
+  it('computes at most `concurrency` at once, the others in arrival order', async () => {
+    let running = 0;
+    let most = 0;
+    const finished: string[] = [];
+    const slow = { prefixes: ['$slow$'], verify: async (h: string) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      finished.push(h);
+      return false;
+    } };
+    const hasher = new PasswordHasher(undefined, [slow], 2);
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `$slow$${x}`);
+    const results = await Promise.all(names.map((n) => hasher.verify(n, 'pw')));
+    expect(results.every((r) => r.ok === false)).toBe(true);
+    expect(most).toBe(2);
+    expect(finished).toEqual(names);
+  });
+
+  it('a verification that re-hashes takes a second turn after its first: one turn never deadlocks', async () => {
+    const old = await argon2.hash('legacy-Pass1', { type: argon2.argon2i, memoryCost: 4096, timeCost: 3, parallelism: 1 });
+    const hasher = new PasswordHasher(undefined, [], 1);
+    const [a, b] = await Promise.all([hasher.verify(old, 'legacy-Pass1'), hasher.verifyDummy('x')]);
+    expect(a.rehash).toMatch(/^\$argon2id\$/);
+    expect(b).toBe(false);
+  });
+
+  it('a worker hashes its share of the cores at once, at least one', () => {
+    expect([hashesAtOnce(2, 2), hashesAtOnce(1, 2), hashesAtOnce(0, 4), hashesAtOnce(8, 2), hashesAtOnce(1, 8), hashesAtOnce(3, 8)]).toEqual([1, 2, 1, 1, 8, 3]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.js';
 import { PasswordAuthenticator } from '../../core/identity/authenticate.js';
 import { BruteForceGuard } from '../../core/identity/brute-force.js';
 import { IpThrottle } from '../../core/identity/ip-throttle.js';
-import { PasswordHasher } from '../../core/identity/passwords.js';
+import { hashesAtOnce, OWASP_ARGON2ID, PasswordHasher } from '../../core/identity/passwords.js';
 import { PasswordReset, type TicketStore, type TicketValue } from '../../core/identity/password-reset.js';
 import { DatabaseSignup } from '../../core/identity/signup.js';
 import type { ConnectionRepository, UserRepository } from '../../core/identity/ports.js';
@@ -87,7 +87,7 @@ export function createAuth0Services(ctx: AppContext): Auth0Services {
   const { storage, master, clock } = ctx;
   const now = (): number => clock.now();
   const users = new KyselyUserRepository(storage);
-  const hasher = new PasswordHasher();
+  const hasher = new PasswordHasher(OWASP_ARGON2ID, [], hashesAtOnce(ctx.config.workers));
   const guard = new BruteForceGuard(new KyselyFailureCounter(storage), clock);
   const tenant = new KyselyTenantRepository(storage, now);
   const throttle = new IpThrottle(new KyselyIpAttemptStore(storage), async () => (await tenant.get()).suspicious_ip_throttling, clock);
