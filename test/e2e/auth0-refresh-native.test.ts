@@ -46,8 +46,8 @@ async function refreshTokenOf(app: App, scope = 'openid profile email offline_ac
   return body.refresh_token;
 }
 
-const direct = (app: App, refreshToken: string, extra: Record<string, string> = {}) =>
-  refreshTokenGrant(s, provider, signer, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken, ...extra }), headers: {} }, caller);
+const direct = (app: App, refreshToken: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+  refreshTokenGrant(s, provider, signer, { params: new URLSearchParams({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: refreshToken, ...extra }), headers }, caller);
 
 const withoutTimes = (claims: Record<string, unknown>): Record<string, unknown> => {
   const { iat: _iat, exp: _exp, ...rest } = claims;
@@ -149,6 +149,19 @@ describe('native refresh-token grant', () => {
     const other = await createApp();
     expect(await direct(other, rt)).toBeUndefined(); // another client's token
     expect(await direct(app, rt, { resource: 'https://api.example.test/' })).toBeUndefined();
+    // Unusual client authentication or proof of possession, an Accept that may get an HTML error page.
+    for (const headers of [{ authorization: 'Bearer x' }, { dpop: 'x.y.z' }, { 'oauth-client-attestation': 'x' }, { accept: 'text/html' }] as Record<string, string>[]) {
+      expect(await direct(app, rt, {}, headers), JSON.stringify(headers)).toBeUndefined();
+    }
+    expect(await direct(app, rt, { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' })).toBeUndefined();
+    expect(await direct(app, rt)).toBeDefined();
+    // Without openid the token stays oidc-provider's: its access token is refused at /userinfo.
+    const noOpenid = await refreshTokenOf(app, 'offline_access email');
+    expect(await direct(app, noOpenid)).toBeUndefined();
+    const refreshed = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: noOpenid });
+    expect(refreshed.status).toBe(200);
+    const { access_token } = (await refreshed.json()) as { access_token: string };
+    expect((await t.fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(403);
 
     const unknown = await form({ grant_type: GRANT.refreshToken, client_id: app.clientId, client_secret: app.clientSecret, refresh_token: `${rt}x` });
     expect([unknown.status, await unknown.json()]).toEqual([403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' }]);

@@ -102,3 +102,27 @@ export function asFormRequest(req: IncomingMessage, { params, headers }: TokenRe
   copy.complete = true;
   return copy;
 }
+
+/**
+ * An Accept under which oidc-provider might answer an error with an HTML page (its error handler
+ * renders one when Koa's `ctx.accepts('json', 'html')` prefers html). Conservative: any mention
+ * of html or text/*, or any weighting (q=), is left to it; otherwise JSON wins the negotiation.
+ */
+const MAY_PREFER_HTML = /html|text\/\*|q=/i;
+
+/**
+ * A token request in the plain form the native grants (grants/*.ts) answer: no client assertion,
+ * attestation or remaining Authorization header (Basic was moved into the body above), no DPoP,
+ * an Accept that gets JSON. Anything else is oidc-provider's to answer.
+ */
+export function isPlainTokenRequest({ params, headers }: TokenRequest): boolean {
+  return (
+    !params.has('client_assertion') &&
+    !params.has('client_assertion_type') &&
+    headers.authorization === undefined &&
+    headers['dpop'] === undefined &&
+    headers['oauth-client-attestation'] === undefined &&
+    headers['oauth-client-attestation-pop'] === undefined &&
+    (headers.accept === undefined || !MAY_PREFER_HTML.test(headers.accept))
+  );
+}

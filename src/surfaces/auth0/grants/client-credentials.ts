@@ -6,7 +6,7 @@ import { logExchange } from '../../management/auth0-log-hooks.js';
 import { AUDIENCE_ERRORS, oauthError, type OAuthErrorReply } from '../errors.js';
 import { signAccessToken, type Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
-import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
+import { isPlainTokenRequest, singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { authenticatedFor } from './client-auth.js';
 
 /** What the client credentials grant answers: a token, or an Auth0 error. */
@@ -24,7 +24,7 @@ export async function clientCredentialsGrant(s: Auth0Services, signer: Rs256Sign
   const p = req.params;
   const clientId = p.get('client_id');
   const secret = p.get('client_secret');
-  if (!clientId || !secret || caller.origin !== undefined || p.has('client_assertion') || !singleValued(p)) return undefined;
+  if (!clientId || !secret || caller.origin !== undefined || !isPlainTokenRequest(req) || !singleValued(p)) return undefined;
   const found = await s.apps.find(clientId);
   if (!authenticatedFor(found, secret, GRANT.clientCredentials, false)) return undefined;
   const app = found.app;

@@ -18,7 +18,7 @@ import { allowedOriginHeaders, str } from '../http.js';
 import { signAccessToken, type Rs256Signer } from '../jwt-signer.js';
 import { providerClientOf } from '../provider-clients.js';
 import type { Auth0Services } from '../services.js';
-import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
+import { isPlainTokenRequest, singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
 import { authenticatedFor } from './client-auth.js';
 
@@ -173,29 +173,6 @@ export interface PasswordReply {
 /** RFC 6749 §3.3 scope syntax, as oidc-provider checks it (helpers/is_valid_scope.js): anything else is its 400. */
 const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/u;
 
-/**
- * An Accept under which oidc-provider might answer an error with an HTML page (its error handler
- * renders one when Koa's `ctx.accepts('json', 'html')` prefers html). Conservative: any mention
- * of html or text/*, or any weighting (q=), is left to it; otherwise JSON wins the negotiation.
- */
-const MAY_PREFER_HTML = /html|text\/\*|q=/i;
-
-/**
- * A request in the plain form only: no client assertion, attestation or remaining Authorization
- * header (Basic was moved into the body: token-request.ts), no DPoP, an Accept that gets JSON.
- */
-function isPlain({ params, headers }: TokenRequest): boolean {
-  return (
-    !params.has('client_assertion') &&
-    !params.has('client_assertion_type') &&
-    headers.authorization === undefined &&
-    headers['dpop'] === undefined &&
-    headers['oauth-client-attestation'] === undefined &&
-    headers['oauth-client-attestation-pop'] === undefined &&
-    (headers.accept === undefined || !MAY_PREFER_HTML.test(headers.accept))
-  );
-}
-
 /** An HS256 API whose secret did not open signs nothing (jwt-signer.ts hs256SecretOf): oidc-provider's 500 to give. */
 const canSign = (api: ResourceServer): boolean => api.signing_alg !== 'HS256' || api.is_system || Boolean(api.signing_secret);
 
@@ -223,7 +200,7 @@ export async function passwordGrant(s: Auth0Services, provider: Provider, signer
   const param = (name: string): string | undefined => p.get(name) || undefined;
   const clientId = param('client_id');
   const scope = param('scope');
-  if (!clientId || !singleValued(p) || !isPlain(req) || (scope !== undefined && !SCOPE_SYNTAX.test(scope))) return undefined;
+  if (!clientId || !singleValued(p) || !isPlainTokenRequest(req) || (scope !== undefined && !SCOPE_SYNTAX.test(scope))) return undefined;
   const found = await s.apps.find(clientId);
   if (!authenticatedFor(found, p.get('client_secret'), grantType, true)) return undefined;
   const app = found.app;

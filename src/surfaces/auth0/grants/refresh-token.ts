@@ -9,7 +9,7 @@ import { providerClientOf } from '../provider-clients.js';
 import type { Rs256Signer } from '../jwt-signer.js';
 import type { Auth0Services } from '../services.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
-import { singleValued, type Caller, type TokenRequest } from '../token-request.js';
+import { isPlainTokenRequest, singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { authenticatedFor } from './client-auth.js';
 
 export interface RefreshReply {
@@ -39,7 +39,7 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   const p = req.params;
   const clientId = p.get('client_id');
   const value = p.get('refresh_token');
-  if (!clientId || !value || p.has('scope') || p.has('resource') || p.has('client_assertion') || req.headers['dpop'] !== undefined || !singleValued(p)) return undefined;
+  if (!clientId || !value || p.has('scope') || p.has('resource') || !isPlainTokenRequest(req) || !singleValued(p)) return undefined;
   const found = await s.apps.find(clientId);
   if (!authenticatedFor(found, p.get('client_secret'), GRANT.refreshToken, true)) return undefined;
   // A browser (an SPA) may call from an origin the application allows, as oidc-provider's client-based CORS does.
@@ -49,6 +49,8 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   const [client, rt] = await Promise.all([providerClientOf(provider, found), provider.RefreshToken.find(value, { ignoreExpiration: true })]);
   if (!client || !rt || rt.clientId !== clientId || rt.isExpired || rt.consumed) return undefined;
   if (rt.resource || rt.claims || rt.rar || rt.jkt || rt['x5t#S256'] || rt.expiresWithSession) return undefined;
+  // Without `openid` oidc-provider's own access token is refused at /userinfo (insufficient_scope); a sealed one would not be.
+  if (!rt.scopes.has('openid')) return undefined;
   const [grant, user] = await Promise.all([provider.Grant.find(rt.grantId, { ignoreExpiration: true }), s.users.findById(rt.accountId)]);
   if (!grant || grant.isExpired || grant.clientId !== clientId || grant.accountId !== rt.accountId) return undefined;
   const account = user && accountOf(user);
