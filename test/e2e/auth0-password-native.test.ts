@@ -14,7 +14,7 @@ import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCKED_MESSAGE } from '../../src/core/identity/brute-force.js';
 import { GRANT } from '../../src/core/oauth/applications.js';
-import { passwordGrant, type PasswordReply } from '../../src/surfaces/auth0/grants/password-realm.js';
+import { passwordGrant, type PasswordReply } from '../../src/surfaces/auth0/grants/password-native.js';
 import type { Rs256Signer } from '../../src/surfaces/auth0/jwt-signer.js';
 import { buildProvider } from '../../src/surfaces/auth0/provider.js';
 import { createAuth0Services, type Auth0Services } from '../../src/surfaces/auth0/services.js';

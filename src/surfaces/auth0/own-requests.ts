@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GRANT } from '../../core/oauth/applications.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
-import { passwordGrant } from './grants/password-realm.js';
+import { passwordGrant } from './grants/password-native.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import type { BuiltProvider } from './provider.js';
 import type { Auth0Services } from './services.js';
