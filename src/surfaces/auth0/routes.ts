@@ -19,6 +19,7 @@ const notFound = (_req: FastifyRequest, reply: FastifyReply): void => reply.call
 /** §5 rate limit on the Authentication API, per IP, per process; a callback hook: no promise per request. */
 function globalRateLimit(s: Auth0Services): onRequestHookHandler {
   return function auth0GlobalRateLimit(req, reply, done) {
+    if (s.rateRules.global.limit === 0) return done(); // the default: no volume limit
     const path = (req.raw.url ?? '').split('?', 1)[0] ?? '';
     if (!isProviderPath(path) && !AUTH0_PREFIXES.some((p) => path.startsWith(p))) return done();
     const decision = s.limiter.hit(`global:${clientIp(req)}`, s.rateRules.global);

@@ -36,9 +36,10 @@ const canSign = (api: ResourceServer): boolean => api.signing_alg !== 'HS256' ||
  * ~3 ms of main-thread time, more than anything but the argon2id hash — with the same checks,
  * answers, tenant logs and brute-force accounting as the handler registered with oidc-provider
  * (password-realm.ts), and oidc-provider's own models for the ID token (RS256 by the tenant key,
- * HS256 by the client secret) and for the refresh token with its grant. Without an API the access token is Auth0's
- * sealed /userinfo token (userinfo-tokens.ts); for an API it is the JWT the provider's format and
- * customizer (provider.ts) would sign. So a login without `offline_access` stores no token.
+ * HS256 by the client secret) and for the refresh token with its grant. Without an API the access
+ * token is Auth0's sealed /userinfo token (userinfo-tokens.ts); for an API it is the JWT the
+ * provider's format and customizer (provider.ts) would sign. So a login without `offline_access`
+ * stores no token.
  *
  * Returns `undefined` — the request goes to oidc-provider, answered there as before — for
  * everything it does not fully own, always before the password is checked: repeated parameters,
