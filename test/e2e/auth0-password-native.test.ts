@@ -113,27 +113,28 @@ function expectSameAnswers(answers: Answer[], keys: string[]): void {
     });
   }
   if (!keys.includes('id_token')) return;
-  const idTokens = answers.map((a) => String(a.body['id_token']));
-  const theirs = idTokens[2] ?? '';
-  for (const mine of idTokens) {
-    expect(decodeProtectedHeader(mine)).toEqual(decodeProtectedHeader(theirs));
-    expect(withoutTimes(decodeJwt(mine))).toEqual(withoutTimes(decodeJwt(theirs)));
-    expect(lifetime(decodeJwt(mine))).toBe(lifetime(decodeJwt(theirs)));
-    expect('auth_time' in decodeJwt(mine)).toBe('auth_time' in decodeJwt(theirs));
-  }
+  expectSameJwts(answers.map((a) => String(a.body['id_token'])), (claims) => 'auth_time' in claims);
 }
 
-/** An API access token's header and claims, the same whichever path issued it. */
-function expectSameApiTokens(answers: Answer[]): Record<string, unknown> {
-  const tokens = answers.map((a) => String(a.body['access_token']));
-  const theirs = tokens[2] ?? '';
+/**
+ * JWTs issued by each path (oidc-provider's the third): the same header, claims but for their
+ * times and ids, lifetime, and `also` of their claims.
+ */
+function expectSameJwts(tokens: string[], also: (claims: Record<string, unknown>) => unknown): Record<string, unknown> {
+  const theirs = decodeJwt(tokens[2] ?? '');
   for (const mine of tokens) {
-    expect(decodeProtectedHeader(mine)).toEqual(decodeProtectedHeader(theirs));
-    expect(withoutTimes(decodeJwt(mine))).toEqual(withoutTimes(decodeJwt(theirs)));
-    expect(lifetime(decodeJwt(mine))).toBe(lifetime(decodeJwt(theirs)));
-    expect(Object.keys(decodeJwt(mine))).toEqual(Object.keys(decodeJwt(theirs)));
+    expect(decodeProtectedHeader(mine)).toEqual(decodeProtectedHeader(tokens[2] ?? ''));
+    const claims = decodeJwt(mine);
+    expect(withoutTimes(claims)).toEqual(withoutTimes(theirs));
+    expect(lifetime(claims)).toBe(lifetime(theirs));
+    expect(also(claims)).toEqual(also(theirs));
   }
-  return decodeJwt(theirs);
+  return theirs;
+}
+
+/** An API access token's header and claims, the same whichever path issued it (claim order too). */
+function expectSameApiTokens(answers: Answer[]): Record<string, unknown> {
+  return expectSameJwts(answers.map((a) => String(a.body['access_token'])), (claims) => Object.keys(claims));
 }
 
 async function userinfo(token: unknown): Promise<{ status: number; body: unknown }> {
