@@ -133,6 +133,18 @@ describe('suspicious IP throttling', () => {
     expect((await signup('127.0.0.9', 4)).status).toBe(200);
   });
 
+  it('the auth0 ManagementClient reads and updates the settings, checks and releases an IP', async () => {
+    const client = t.client();
+    expect((await client.attackProtection.suspiciousIpThrottling.update({ stage: { 'pre-login': { max_attempts: 1, rate: 3_600_000 } } })).stage?.['pre-login']).toEqual({ max_attempts: 1, rate: 3_600_000 });
+    expect(await client.attackProtection.suspiciousIpThrottling.get()).toMatchObject({ enabled: true, shields: ['block'], stage: { 'pre-login': { max_attempts: 1 } } });
+    await failFrom('127.0.0.10', 1);
+    await expect(client.anomaly.blocks.checkIp('127.0.0.10')).resolves.toBeUndefined();
+    await expect(client.anomaly.blocks.checkIp('127.0.0.11')).rejects.toMatchObject({ statusCode: 404 });
+    await client.anomaly.blocks.unblockIp('127.0.0.10');
+    await expect(client.anomaly.blocks.checkIp('127.0.0.10')).rejects.toMatchObject({ statusCode: 404 });
+    expect((await login('127.0.0.10', email, PASSWORD)).status).toBe(200);
+  });
+
   it('needs the attack-protection and anomaly-block scopes', async () => {
     const created = await t.client().clients.create({ name: 'No Scopes', app_type: 'non_interactive', grant_types: ['client_credentials'] });
     await t.client().clientGrants.create({ client_id: created.client_id ?? '', audience: t.audience, scope: ['read:users'] });
