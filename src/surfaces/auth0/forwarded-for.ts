@@ -15,7 +15,7 @@ export function endUserIp(ctx: KoaContext): string {
 
 /**
  * The same decision from its inputs, for the grants answered outside oidc-provider
- * (grants/password-realm.ts): `trusted` is a confidential client trusting the header, `header`
+ * (grants/password-native.ts): `trusted` is a confidential client trusting the header, `header`
  * its `auth0-forwarded-for` value, `connectionIp` the client's address.
  */
 export function forwardedEndUserIp(trusted: boolean, header: string | undefined, connectionIp: string): string {

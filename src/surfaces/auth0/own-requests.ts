@@ -18,7 +18,7 @@ export interface OwnAnswer {
 /**
  * The requests on oidc-provider's paths that Cognate answers itself — the hot token grants
  * (grants/client-credentials.ts, grants/refresh-token.ts, the password grants in
- * grants/password-realm.ts) and /userinfo for the tokens it issues itself (userinfo.ts) — or,
+ * grants/password-native.ts) and /userinfo for the tokens it issues itself (userinfo.ts) — or,
  * for everything else, the request to hand to oidc-provider: token and revocation bodies
  * normalised to the form parameters it reads (token-request.ts).
  */

@@ -3,7 +3,7 @@ import type { Account, ClientInstance, Provider } from 'oidc-provider';
 import { accessTokenJwt, auth0Gty, OIDC_SCOPES, userTokenAudience } from '../../../core/oauth/access-token-claims.js';
 import { GRANT, type Application } from '../../../core/oauth/applications.js';
 import type { ResourceServer } from '../../../core/oauth/resource-servers.js';
-import { accessTokenLifetime, idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
+import { accessTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logLogin } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
 import { userScopesOf } from '../audience.js';
@@ -16,6 +16,7 @@ import type { Auth0Services } from '../services.js';
 import { isPlainTokenRequest, singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
 import { authenticatedFor } from './client-auth.js';
+import { issueIdToken } from './id-token.js';
 import { loginFailure, loginRequestOf } from './password-realm.js';
 
 /** What the native password grant answers: tokens, or Auth0's error; CORS headers for an allowed browser origin. */
@@ -149,11 +150,7 @@ function apiAccessToken(
 async function idTokenOf(provider: Provider, signer: Rs256Signer, client: ClientInstance, app: Application, account: Account, oidcScope: string, now: number): Promise<string> {
   const token = new provider.IdToken({ ...(await account.claims('id_token', oidcScope, {}, [])), auth_time: now }, { client });
   token.scope = oidcScope;
-  if (client['idTokenSignedResponseAlg'] !== 'RS256') return token.issue({ use: 'idtoken' });
-  // What IdToken.issue signs (its payload, plus what its JWT.sign adds, in that order), signed
-  // with the same key through node:crypto, as the native refresh grant does.
-  const payload = await token.payload();
-  return signer.sign(undefined, Object.assign(payload, { aud: client.clientId, exp: now + idTokenLifetime(app), iat: now, iss: provider.issuer, sub: payload['sub'] }));
+  return issueIdToken(provider, signer, client, app, token, now);
 }
 
 /** A refresh token saved with its grant (saved together: one commit on SQLite), as the registered handler saves them. */

@@ -1,6 +1,5 @@
 import type Provider from 'oidc-provider';
 import { GRANT } from '../../../core/oauth/applications.js';
-import { idTokenLifetime } from '../../../core/oauth/token-lifetimes.js';
 import { logExchange } from '../../management/auth0-log-hooks.js';
 import { accountOf } from '../account.js';
 import { corsOrigins } from '../client-metadata.js';
@@ -11,6 +10,7 @@ import type { Auth0Services } from '../services.js';
 import { sealUserinfoToken } from '../userinfo-tokens.js';
 import { isPlainTokenRequest, singleValued, type Caller, type TokenRequest } from '../token-request.js';
 import { authenticatedFor } from './client-auth.js';
+import { issueIdToken } from './id-token.js';
 
 export interface RefreshReply {
   status: 200;
@@ -28,8 +28,9 @@ const refreshedGty = (gty: string | undefined): string => (gty && !gty.endsWith(
  * (lib/actions/grants/refresh_token.js) would: the stored refresh token, its grant and account
  * checked the same way, the ID token issued by the same IdToken class (RS256 by the tenant key,
  * or HS256 by the client secret). The /userinfo access token is Auth0's kind, sealed rather than
- * stored (userinfo-tokens.ts): a refresh writes nothing. It takes only the common case and returns `undefined` for everything else, which
- * oidc-provider then answers and logs as before: a `scope` narrowing, API (resource) tokens,
+ * stored (userinfo-tokens.ts): a refresh writes nothing. It takes only the common case and
+ * returns `undefined` for everything else, which oidc-provider then answers and logs as before:
+ * a token without `openid`, a `scope` narrowing, API (resource) tokens,
  * DPoP or certificate-bound tokens, `claims`-requested tokens, browser origins the application
  * does not allow, unusual client authentication, and every failure (unknown, expired, revoked,
  * reused or foreign tokens — reuse revokes the family there; a missing or blocked user; an
@@ -84,23 +85,15 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
   const atScope = grant.getOIDCScopeFiltered(rt.scopes);
   const { token: accessToken, expiresIn } = await sealUserinfoToken(s, { sub: rt.accountId, azp: clientId, scope: atScope });
 
-  let idToken: string | undefined;
-  if (rt.scopes.has('openid')) {
-    const rejected = grant.getRejectedOIDCClaims();
-    const claims = await account.claims('id_token', rt.scope ?? '', {}, rejected);
-    const token = new provider.IdToken({ ...claims, sub: account.accountId, acr: rt.acr, amr: rt.amr, auth_time: rt.authTime }, { client });
-    token.scope = atScope;
-    token.mask = {};
-    token.rejected = rejected;
-    token.set('sid', rt.sid);
-    if (client['idTokenSignedResponseAlg'] === 'RS256') {
-      // The claims IdToken.issue would sign (its payload, plus what its JWT.sign adds), signed
-      // here with the same key through node:crypto: jose's WebCrypto dispatch costs more than the signature.
-      const iat = Math.floor(s.ctx.clock.now() / 1000);
-      const payload = await token.payload();
-      idToken = signer.sign(undefined, Object.assign(payload, { aud: clientId, exp: iat + idTokenLifetime(found.app), iat, iss: provider.issuer, sub: payload['sub'] }));
-    } else idToken = await token.issue({ use: 'idtoken' });
-  }
+  // `openid` is in the token's scopes (checked above): an ID token always comes back.
+  const rejected = grant.getRejectedOIDCClaims();
+  const claims = await account.claims('id_token', rt.scope ?? '', {}, rejected);
+  const token = new provider.IdToken({ ...claims, sub: account.accountId, acr: rt.acr, amr: rt.amr, auth_time: rt.authTime }, { client });
+  token.scope = atScope;
+  token.mask = {};
+  token.rejected = rejected;
+  token.set('sid', rt.sid);
+  const idToken = await issueIdToken(provider, signer, client, found.app, token, Math.floor(s.ctx.clock.now() / 1000));
   const scope = rt.scope ? atScope : atScope || undefined;
   logExchange(s, 'refresh_token', { clientId, clientName: found.app.name, ip: caller.ip, userAgent: caller.userAgent, userId: rt.accountId, scope: scope || undefined });
   return {
@@ -109,7 +102,7 @@ export async function refreshTokenGrant(s: Auth0Services, provider: Provider, si
     body: {
       access_token: accessToken,
       expires_in: expiresIn,
-      ...(idToken ? { id_token: idToken } : {}),
+      id_token: idToken,
       // §2.3: a new refresh token only when one was rotated; the presented one is not echoed.
       ...(refreshToken !== value ? { refresh_token: refreshToken } : {}),
       ...(scope !== undefined ? { scope } : {}),
