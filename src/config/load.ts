@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isIpOrRange } from '../core/ip-ranges.js';
 import { envName, serveOptions, type OptionSpec, type ServeConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -76,11 +77,7 @@ function trustedProxies(value: string | undefined): string[] {
   const entries = (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   for (const entry of entries) {
     if (NAMED_RANGES.has(entry)) continue;
-    const [address = '', bits, ...rest] = entry.split('/');
-    const family = isIP(address);
-    const maxBits = family === 6 ? 128 : 32;
-    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
-    if (family === 0 || rest.length > 0 || !bitsOk) throw new ConfigError(`--trust-proxy: not an IP, CIDR or one of ${[...NAMED_RANGES].join(', ')}: ${entry}`);
+    if (!isIpOrRange(entry)) throw new ConfigError(`--trust-proxy: not an IP, CIDR or one of ${[...NAMED_RANGES].join(', ')}: ${entry}`);
   }
   return entries;
 }

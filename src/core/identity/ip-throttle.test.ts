@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowlistMatcher, DEFAULT_IP_THROTTLING, exhausted, IpThrottle, usedAt, validAllowlistEntry, type AttemptsUsed, type IpAttemptStore, type SuspiciousIpThrottling } from './ip-throttle.js';
+import { ipRangeMatcher, isIpOrRange } from '../ip-ranges.js';
+import { DEFAULT_IP_THROTTLING, exhausted, IpThrottle, usedAt, type AttemptsUsed, type IpAttemptStore, type SuspiciousIpThrottling } from './ip-throttle.js';
 
 class MemoryStore implements IpAttemptStore {
   readonly rows = new Map<string, AttemptsUsed>();
@@ -72,9 +73,9 @@ describe('suspicious IP throttling buckets', () => {
   });
 
   it('allowlists hold IPv4/IPv6 addresses and CIDR ranges', () => {
-    const m = allowlistMatcher(['10.1.0.0/16', '2001:db8::/32', '192.0.2.7', 'junk']);
+    const m = ipRangeMatcher(['10.1.0.0/16', '2001:db8::/32', '192.0.2.7', 'junk']);
     expect([m('10.1.255.1'), m('10.2.0.1'), m('2001:db8:1::5'), m('2001:db9::1'), m('192.0.2.7'), m('192.0.2.8'), m('junk')]).toEqual([true, false, true, false, true, false, false]);
-    expect(['10.0.0.1', '10.0.0.0/8', '::1', '2001:db8::/128'].every(validAllowlistEntry)).toBe(true);
-    expect(['10.0.0.0/33', '::/129', 'x', '10.0.0.1/8/1', '10.0.0.0/a', ''].some(validAllowlistEntry)).toBe(false);
+    expect(['10.0.0.1', '10.0.0.0/8', '::1', '2001:db8::/128'].every(isIpOrRange)).toBe(true);
+    expect(['10.0.0.0/33', '::/129', 'x', '10.0.0.1/8/1', '10.0.0.0/a', ''].some(isIpOrRange)).toBe(false);
   });
 });

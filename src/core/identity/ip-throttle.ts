@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import type { Clock } from '../clock.js';
+import { ipRangeMatcher } from '../ip-ranges.js';
 
 /**
  * Suspicious IP throttling (auth0-api.md §5, §4.3 attack protection): failures are counted per
@@ -67,31 +67,6 @@ export function usedAt(bucket: AttemptsUsed | undefined, now: number, limits: St
 /** True when no whole attempt is left. */
 export const exhausted = (used: number, limits: StageLimits): boolean => used > limits.max_attempts - 1;
 
-/** Matches the allowlist's IPs and CIDR ranges; entries that are neither are ignored (validated where set). */
-export function allowlistMatcher(entries: readonly string[]): (ip: string) => boolean {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = '', bits] = entry.split('/');
-    const family = isIP(address);
-    if (family === 0) continue;
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(bits), type);
-  }
-  return (ip) => {
-    const family = isIP(ip);
-    return family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
-  };
-}
-
-/** A valid allowlist entry: an IP, or an IP and a prefix length no longer than its family's. */
-export function validAllowlistEntry(entry: string): boolean {
-  const [address = '', bits, extra] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-}
-
 export class IpThrottle {
   #allowed: { entries: readonly string[]; matches: (ip: string) => boolean } | undefined;
 
@@ -104,7 +79,7 @@ export class IpThrottle {
   async #applies(ip: string): Promise<SuspiciousIpThrottling | undefined> {
     const s = await this.settings();
     if (!s.enabled) return undefined;
-    if (this.#allowed?.entries !== s.allowlist) this.#allowed = { entries: s.allowlist, matches: allowlistMatcher(s.allowlist) };
+    if (this.#allowed?.entries !== s.allowlist) this.#allowed = { entries: s.allowlist, matches: ipRangeMatcher(s.allowlist) };
     return this.#allowed.matches(ip) ? undefined : s;
   }
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { THROTTLE_STAGES, validAllowlistEntry, type StageLimits, type SuspiciousIpThrottling } from '../../../core/identity/ip-throttle.js';
+import { THROTTLE_STAGES, type StageLimits, type SuspiciousIpThrottling } from '../../../core/identity/ip-throttle.js';
+import { isIpOrRange } from '../../../core/ip-ranges.js';
 import type { Mgmt } from '../context.js';
 import { badPayload, badRequest, notFound } from '../errors.js';
 import type { Operation } from '../router.js';
@@ -61,7 +62,7 @@ export function attackProtectionOperations(m: Mgmt): Operation[] {
         const bad = shields?.find((x) => !SHIELDS.includes(x));
         if (bad !== undefined) throw badPayload(`No enum match for: "${bad}"`, 'shields');
         const allowlist = optStrArray(o, 'allowlist', { max: 64, maxItems: 100 });
-        const badEntry = allowlist?.find((x) => !validAllowlistEntry(x));
+        const badEntry = allowlist?.find((x) => !isIpOrRange(x));
         if (badEntry !== undefined) throw badPayload(`Object didn't pass validation for format ipv4-or-ipv6-or-cidr: ${badEntry}`, 'allowlist');
         const next: SuspiciousIpThrottling = {
           enabled: optBool(o, 'enabled') ?? current.enabled,
