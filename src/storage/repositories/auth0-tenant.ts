@@ -3,6 +3,9 @@ import { isUniqueViolation, type Storage } from '../database.js';
 
 const ID = 'default';
 
+/** The settings a row stores, over the defaults of anything it lacks (none: the defaults). */
+const settingsOf = (row: { body: string } | undefined): TenantSettings => ({ ...DEFAULT_TENANT, ...(row ? (JSON.parse(row.body) as Partial<TenantSettings>) : {}) });
+
 /** The one tenant's settings row. Cached briefly: read on every password grant and logout. */
 export class KyselyTenantRepository implements TenantRepository {
   #cached: { at: number; value: TenantSettings } | undefined;
@@ -14,8 +17,7 @@ export class KyselyTenantRepository implements TenantRepository {
 
   async get(): Promise<TenantSettings> {
     if (this.#cached && this.now() - this.#cached.at < 5_000) return this.#cached.value;
-    const row = await this.storage.db.selectFrom('auth0_tenant').select('body').where('id', '=', ID).executeTakeFirst();
-    const value = { ...DEFAULT_TENANT, ...(row ? (JSON.parse(row.body) as Partial<TenantSettings>) : {}) };
+    const value = settingsOf(await this.storage.db.selectFrom('auth0_tenant').select('body').where('id', '=', ID).executeTakeFirst());
     this.#cached = { at: this.now(), value };
     return value;
   }
@@ -32,7 +34,7 @@ export class KyselyTenantRepository implements TenantRepository {
   async update(patch: Partial<TenantSettings>): Promise<TenantSettings> {
     const value = await this.storage.transaction(async (trx) => {
       const row = await trx.selectFrom('auth0_tenant').select('body').where('id', '=', ID).executeTakeFirst();
-      const next = { ...DEFAULT_TENANT, ...(row ? (JSON.parse(row.body) as Partial<TenantSettings>) : {}), ...patch };
+      const next = { ...settingsOf(row), ...patch };
       const body = JSON.stringify(next);
       if (row) await trx.updateTable('auth0_tenant').set({ body, updated_at: this.now() }).where('id', '=', ID).execute();
       else await trx.insertInto('auth0_tenant').values({ id: ID, body, updated_at: this.now() }).execute();
